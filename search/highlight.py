@@ -13,20 +13,35 @@ import re
 import unicodedata
 
 from search.tokenize import (
-    _RUN_RE,
+    _LONG_VOWEL_RE,
     _SUBWORD_RE,
+    KATA_CHARS,
     Query,
-    _clean_token,
     _is_cjk,
-    singular,
 )
 
+MAX_CHARS = 3000  # snippets come from the start of long notes; keeps search pages fast
+_EDGE = re.escape("\"'`()[]{}<>,;!?*|")
 _CLUSTER = re.compile("(?s).[\uff9e\uff9f\u3099\u309a\u0300-\u036f]*")
-_KATA = re.compile("[\u30a1-\u30fa\u30fd-\u30ff\u31f0-\u31ff]")
+_KATA = re.compile(f"[{KATA_CHARS}]")
 
 
 def _normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
     """Normalize like ``tokenize.normalize``; map each output char to its source span."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    if len(folded) == len(text):
+        # Fast path (nearly all text): NFKC and lower() kept one char per char, so only the
+        # folded long-vowel marks shift positions.
+        removed = {m.start() - 1: m.end() for m in _LONG_VOWEL_RE.finditer(folded)}
+        if not removed:
+            return folded, list(range(len(text))), list(range(1, len(text) + 1))
+        dropped = {i for m in _LONG_VOWEL_RE.finditer(folded) for i in range(m.start(), m.end())}
+        keep = [i for i in range(len(folded)) if i not in dropped]
+        return "".join(folded[i] for i in keep), keep, [removed.get(i, i + 1) for i in keep]
+    return _slow_normalize_with_map(text)
+
+
+def _slow_normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -42,27 +57,30 @@ def _normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(out), starts, ends
 
 
+def _word_pattern(query: Query) -> re.Pattern[str] | None:
+    """One regex for the query's non-CJK words: whole tokens, sub-words, plurals, prefixes."""
+    words = sorted((w for w in query.highlights if not _is_cjk(w)), key=len, reverse=True)
+    alts = []
+    for w in words:
+        if _SUBWORD_RE.fullmatch(w):
+            plural = "(?:s|es)?" if w.isascii() and w.isalpha() else ""
+            alts.append(rf"(?<![^\W_]){re.escape(w)}{plural}(?![^\W_])")
+        else:  # a code token such as -p, 8080:80 or /var/lib/mysql
+            alts.append(rf"(?<![^\s{_EDGE}]){re.escape(w)}(?![^\s{_EDGE}.:])")
+    alts += [rf"(?<![^\W_]){re.escape(p)}[^\W_]*" for p in sorted(query.prefixes, key=len, reverse=True)]
+    return re.compile("|".join(alts)) if alts else None
+
+
 def _spans(norm: str, query: Query) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    words = {w for w in query.highlights if not _is_cjk(w)}
     for needle in (w for w in query.highlights if _is_cjk(w)):
         start = norm.find(needle)
         while start >= 0:
             spans.append((start, start + len(needle)))
             start = norm.find(needle, start + len(needle))
-    prefixes = tuple(query.prefixes)
-    for m in _RUN_RE.finditer(norm):
-        if not m.group(2):
-            continue
-        token = _clean_token(m.group(2))
-        offset = m.start(2) + m.group(2).find(token)
-        if token in words:
-            spans.append((offset, offset + len(token)))
-            continue
-        for sub in _SUBWORD_RE.finditer(token):
-            word = sub.group(0)
-            if word in words or singular(word) in words or (prefixes and word.startswith(prefixes)):
-                spans.append((offset + sub.start(), offset + sub.end()))
+    pattern = _word_pattern(query)
+    if pattern:
+        spans.extend(m.span() for m in pattern.finditer(norm))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -75,7 +93,7 @@ def _spans(norm: str, query: Query) -> list[tuple[int, int]]:
 
 def highlight(text: str, query: Query, width: int = 160) -> str:
     """Return an HTML-safe snippet of about ``width`` characters with hits in <mark>."""
-    text = " ".join(text.split())
+    text = " ".join(text[:MAX_CHARS].split())
     norm, starts, ends = _normalize_with_map(text)
     spans = [(starts[s], ends[e - 1]) for s, e in _spans(norm, query)]
     start, end = 0, len(text)
