@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable
 
 from search.tokenize import (
     _LONG_VOWEL_RE,
@@ -26,19 +28,32 @@ _CLUSTER = re.compile("(?s).[\uff9e\uff9f\u3099\u309a\u0300-\u036f]*")
 _KATA = re.compile(f"[{KATA_CHARS}]")
 
 
-def _normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
-    """Normalize like ``tokenize.normalize``; map each output char to its source span."""
+SpanMap = Callable[[int, int], tuple[int, int]]
+
+
+def _normalize_with_map(text: str) -> tuple[str, SpanMap]:
+    """Normalize like ``tokenize.normalize``; return it and a map of spans back to ``text``."""
     folded = unicodedata.normalize("NFKC", text).lower()
-    if len(folded) == len(text):
-        # Fast path (nearly all text): NFKC and lower() kept one char per char, so only the
-        # folded long-vowel marks shift positions.
-        removed = {m.start() - 1: m.end() for m in _LONG_VOWEL_RE.finditer(folded)}
-        if not removed:
-            return folded, list(range(len(text))), list(range(1, len(text) + 1))
-        dropped = {i for m in _LONG_VOWEL_RE.finditer(folded) for i in range(m.start(), m.end())}
-        keep = [i for i in range(len(folded)) if i not in dropped]
-        return "".join(folded[i] for i in keep), keep, [removed.get(i, i + 1) for i in keep]
-    return _slow_normalize_with_map(text)
+    if len(folded) != len(text):
+        norm, starts, ends = _slow_normalize_with_map(text)
+        return norm, lambda s, e: (starts[s], ends[e - 1])
+    # Fast path (nearly all text): NFKC and lower() kept one char per char, so only the
+    # folded long-vowel runs shift positions. marks[k]: where run k was cut, in norm positions.
+    marks: list[int] = []
+    shift: list[int] = []  # chars removed up to and including run k
+    removed = 0
+    for m in _LONG_VOWEL_RE.finditer(folded):
+        marks.append(m.start() - removed)
+        removed += m.end() - m.start()
+        shift.append(removed)
+
+    def to_text(s: int, e: int) -> tuple[int, int]:
+        k = bisect_right(marks, s)
+        start = s + (shift[k - 1] if k else 0)
+        k = bisect_right(marks, e)  # a run cut at e belongs to the last char: include it
+        return start, e + (shift[k - 1] if k else 0)
+
+    return (_LONG_VOWEL_RE.sub("", folded) if marks else folded), to_text
 
 
 def _slow_normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
@@ -94,8 +109,8 @@ def _spans(norm: str, query: Query) -> list[tuple[int, int]]:
 def highlight(text: str, query: Query, width: int = 160) -> str:
     """Return an HTML-safe snippet of about ``width`` characters with hits in <mark>."""
     text = " ".join(text[:MAX_CHARS].split())
-    norm, starts, ends = _normalize_with_map(text)
-    spans = [(starts[s], ends[e - 1]) for s, e in _spans(norm, query)]
+    norm, to_text = _normalize_with_map(text)
+    spans = [to_text(s, e) for s, e in _spans(norm, query)]
     start, end = 0, len(text)
     if len(text) > width:
         best, start = -1, 0
