@@ -190,6 +190,9 @@ def start_server() -> tuple[subprocess.Popen, str]:
     for _ in range(100):
         try:
             urllib.request.urlopen(base + "/healthz", timeout=2)
+            # Both workers load code, templates and the synonym cache on their first requests.
+            for q in ["warm", "ウォーム", "warm up", "dokcer"] * 5:
+                urllib.request.urlopen(base + "/api/search?" + urllib.parse.urlencode({"q": q}), timeout=10)
             return proc, base
         except OSError:
             time.sleep(0.2)

@@ -190,3 +190,11 @@ def test_api_counts_json_is_utf8(client, make_note):
     resp = client.get("/api/search", {"q": "漢字"})
     assert "日本語" in resp.content.decode()
     assert json.loads(resp.content)["count"] == 1
+
+
+def test_edit_distance_counts_a_swap_as_one_edit():
+    from search.typos import edit_distance
+
+    assert edit_distance("dokcer", "docker") == 1
+    assert edit_distance("kubernets", "kubernetes") == 1
+    assert edit_distance("abc", "abc") == 0
