@@ -1,0 +1,390 @@
+"""The one tokenizer of kb: index terms and queries for Japanese, English and shell text.
+
+PostgreSQL's parsers cannot split Japanese, so kb builds tsvector and tsquery text itself and
+casts it (``'…'::tsvector``), so PostgreSQL never re-splits. Public API (kept stable, also
+used by the ``lookup`` app):
+
+``normalize(text) -> str``
+    NFKC (full/half width), lower case, and katakana long-vowel folding: every ``ー`` that
+    follows a katakana letter is dropped. Dropping all of them, not only a trailing one, also
+    unifies middle variants (インタフェース / インターフェース, サーバ / サーバー); the rare
+    collisions it makes (ビル / ビール) matter little in a technical wiki.
+
+``document_terms(text) -> list[str]``
+    Index terms in text order. CJK runs give overlapping bigrams plus the run's last character
+    (so a one-character query can be a prefix query). Other runs give the whole token
+    (``-p``, ``--mount``, ``docker-compose.yml``, ``/var/lib/mysql``, ``8080:80``), its
+    sub-words (docker, compose, yml, var, lib, mysql, 8080, 80) and a singular for plain
+    English plurals (containers -> container).
+
+``document_positions(text, start=1) -> list[tuple[str, int]]``
+    The same terms with tsvector positions (sub-words of one token get consecutive positions,
+    so ``docker <-> compose`` matches ``docker-compose``).
+
+``to_tsvector_literal({"A": title, "B": tags_and_headings, "C": body, "D": code}) -> str``
+    A weighted tsvector literal, safely quoted, to be cast with ``::tsvector``.
+
+``quote_lexeme(lexeme) -> str``
+    A lexeme quoted for tsvector/tsquery input (quotes and backslashes escaped).
+
+``parse_query(q, synonyms=None) -> Query``
+    Drops particles and intent words (を, したい, する方法, how to …) and trailing hiragana
+    (削除したい -> 削除, 軽くする -> ``'軽':*``), joins the bigrams of one word with ``<->``,
+    keeps "quoted phrases" as phrases and expands synonym groups with ``|``.
+    ``Query.tsquery()`` gives the tsquery text (terms AND'ed; ``mode="or"`` OR's them);
+    ``Query.with_alternatives({surface: [words]})`` adds typo fixes; ``Query.suggestion(...)``
+    builds a "did you mean" string.
+
+``highlight(text, query, width=160) -> str`` lives in ``search.highlight`` (same tokenizer).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+_KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3006"
+_HIRA = "\u3041-\u309f"
+_KATA = "\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"
+_HANGUL = "\uac00-\ud7af"
+_CJK = _KANJI + _HIRA + _KATA + _HANGUL
+# CJK punctuation, the middle dot and fullwidth forms NFKC keeps separate words.
+_SEP = "\\s\u3000-\u3004\u3007-\u303f\u30fb\uff5f-\uff65\u2018-\u201f\u2026"
+
+_RUN_RE = re.compile(f"([{_CJK}]+)|([^{_CJK}{_SEP}]+)")
+_SUBWORD_RE = re.compile(r"[^\W_]+")
+_KATA_RE = re.compile(f"[{_KATA}]")
+_LONG_VOWEL_RE = re.compile(f"(?<=[{_KATA}])ー+")
+_STEM_RE = re.compile(f"([{_KANJI}]+|[{_KATA}]+|[{_HANGUL}]+)([{_HIRA}]*)")
+_EDGE = "\"'`()[]{}<>,;!?*|"
+_TRAIL = _EDGE + ":.\\/="
+
+MAX_POSITION = 16383  # PostgreSQL clamps tsvector positions here
+MAX_POSITIONS_PER_LEXEME = 255
+MAX_TOKEN_CHARS = 200
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _LONG_VOWEL_RE.sub("", text)
+
+
+def _is_cjk(token: str) -> bool:
+    return bool(token) and bool(re.match(f"[{_CJK}]", token[0]))
+
+
+def _singular(word: str) -> str | None:
+    """A light English plural fold, applied to documents and queries alike."""
+    if not word.isascii() or not word.isalpha() or len(word) < 4:
+        return None
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return None
+
+
+def _clean_token(token: str) -> str:
+    token = token.strip(_EDGE)
+    stripped = token.rstrip(_TRAIL)
+    return stripped if stripped else token
+
+
+def _token_positions(token: str, pos: int) -> tuple[list[tuple[str, int]], int]:
+    """Terms of one non-CJK token starting at ``pos``; returns them and the next position."""
+    token = _clean_token(token)[:MAX_TOKEN_CHARS]
+    subs = _SUBWORD_RE.findall(token)
+    if not subs:
+        return [], pos
+    out: list[tuple[str, int]] = []
+    if not (len(subs) == 1 and subs[0] == token):
+        out.append((token, pos))
+        if token.startswith("-") and "=" in token:
+            out.append((token.split("=", 1)[0], pos))  # --mount=type=bind -> --mount
+    for i, sub in enumerate(subs):
+        out.append((sub, pos + i))
+        singular = _singular(sub)
+        if singular:
+            out.append((singular, pos + i))
+    return out, pos + len(subs)
+
+
+def _cjk_positions(run: str, pos: int) -> tuple[list[tuple[str, int]], int]:
+    out = [(run[i : i + 2], pos + i) for i in range(len(run) - 1)]
+    out.append((run[-1], pos + len(run) - 1))
+    return out, pos + len(run)
+
+
+def document_positions(text: str, start: int = 1) -> list[tuple[str, int]]:
+    """Terms of already-normalized or raw text with tsvector positions from ``start``."""
+    out: list[tuple[str, int]] = []
+    pos = start
+    for m in _RUN_RE.finditer(normalize(text)):
+        if m.group(1):
+            terms, pos = _cjk_positions(m.group(1), pos)
+        else:
+            terms, pos = _token_positions(m.group(2), pos)
+        out.extend(terms)
+    return out
+
+
+def document_terms(text: str) -> list[str]:
+    return [term for term, _ in document_positions(text)]
+
+
+def quote_lexeme(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def to_tsvector_literal(weighted: Mapping[str, str | Iterable[str]]) -> str:
+    """Build ``'lexeme':1A,7C …`` from sections keyed by weight A-D (A is the highest)."""
+    positions: dict[str, list[str]] = {}
+    pos = 1
+    for weight, texts in weighted.items():
+        if weight not in "ABCD" or len(weight) != 1:
+            raise ValueError(f"tsvector weight must be A, B, C or D, not {weight!r}")
+        if isinstance(texts, str):
+            texts = [texts]
+        suffix = "" if weight == "D" else weight
+        for text in texts:
+            for term, p in document_positions(text, pos):
+                pos = max(pos, p + 1)
+                slots = positions.setdefault(term, [])
+                if len(slots) < MAX_POSITIONS_PER_LEXEME:
+                    slots.append(f"{min(p, MAX_POSITION)}{suffix}")
+            pos += 1  # keep phrases from running across sections and headings
+    return " ".join(f"{quote_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
+
+
+# --- queries ---------------------------------------------------------------------------
+
+# Intent words and particles that say nothing about the topic.
+_INTENT_JA = sorted(
+    """する方法 のやり方 やり方 の仕方 仕方 方法 したい したら するには する時 するとき
+    について とは って何 ってなに ですか ますか ません 教えて 知りたい 分からない わからない
+    できない できる しない ください どうやって どうする なに 何""".split(),
+    key=len,
+    reverse=True,
+)
+_INTENT_JA_RE = re.compile("|".join(map(re.escape, _INTENT_JA)))
+_STOP_HIRA = frozenset("を が は に で の と へ も や か から まで より など って".split())
+STOP_WORDS_EN = frozenset(
+    """a an the to of in on for with and or how do does i can what is are my me
+    want way use using into from by it be should via""".split()
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One query word: its alternatives are OR'ed, terms are AND'ed."""
+
+    surface: str  # normalized text the user typed, e.g. "削除" or "dokcer"
+    alternatives: tuple[str, ...]  # tsquery fragments
+    highlights: frozenset[str] = frozenset()  # normalized strings to <mark>
+    prefixes: frozenset[str] = frozenset()  # word prefixes to <mark>
+    typo_candidate: bool = False  # a plain word that may be misspelled
+
+    def tsquery(self) -> str:
+        alts = list(dict.fromkeys(self.alternatives))
+        return alts[0] if len(alts) == 1 else "(" + " | ".join(alts) + ")"
+
+
+@dataclass(frozen=True)
+class Query:
+    raw: str
+    terms: tuple[Term, ...] = field(default_factory=tuple)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def tsquery(self, mode: str = "and") -> str:
+        joiner = " & " if mode == "and" else " | "
+        return joiner.join(t.tsquery() for t in self.terms)
+
+    @property
+    def highlights(self) -> frozenset[str]:
+        return frozenset().union(*(t.highlights for t in self.terms))
+
+    @property
+    def prefixes(self) -> frozenset[str]:
+        return frozenset().union(*(t.prefixes for t in self.terms))
+
+    def with_alternatives(self, extra: Mapping[str, Iterable[str]]) -> Query:
+        """Add words (e.g. typo fixes) as alternatives of the terms with that surface."""
+        terms = []
+        for t in self.terms:
+            words = [w for w in extra.get(t.surface, ()) if w != t.surface]
+            if words:
+                frags = tuple(_word_fragment(w) for w in words)
+                t = replace(
+                    t,
+                    alternatives=t.alternatives + frags,
+                    highlights=t.highlights | set(words),
+                )
+            terms.append(t)
+        return replace(self, terms=tuple(terms))
+
+    def suggestion(self, fixes: Mapping[str, str]) -> str:
+        """The query text with misspelled words replaced ("did you mean")."""
+        out = normalize(self.raw)
+        for wrong, right in fixes.items():
+            out = re.sub(rf"(?<![^\W_]){re.escape(wrong)}(?![^\W_])", right, out)
+        return out
+
+
+def _phrase(text: str) -> str:
+    """A tsquery phrase matching ``text`` as the document side indexes it."""
+    runs = [m.group(1) or m.group(2) for m in _RUN_RE.finditer(normalize(text))]
+    if len(runs) == 1 and _is_cjk(runs[0]) and len(runs[0]) == 1:
+        return quote_lexeme(runs[0]) + ":*"
+    items: list[tuple[int, str]] = []
+    pos = 1
+    for run in runs:
+        if _is_cjk(run):
+            # Bigrams only: the run's last character is covered by its last bigram.
+            units = [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+            step = len(run)
+        else:
+            units = _SUBWORD_RE.findall(_clean_token(run))
+            step = len(units)
+        items.extend((pos + i, u) for i, u in enumerate(units))
+        pos += step
+    if not items:
+        return ""
+    out = quote_lexeme(items[0][1])
+    for (prev, _), (cur, term) in itertools.pairwise(items):
+        gap = cur - prev
+        out += (" <-> " if gap == 1 else f" <{gap}> ") + quote_lexeme(term)
+    return out if len(items) == 1 else "(" + out + ")"
+
+
+def _cjk_stem_fragment(stem: str) -> str:
+    if len(stem) == 1:
+        return quote_lexeme(stem) + ":*"
+    if len(stem) >= 4 and re.fullmatch(f"[{_KANJI}]+", stem):
+        # Long kanji compounds are often typed without the particles the note has
+        # (画像削除 vs 画像を削除): require the pairs, not their adjacency.
+        parts = [stem[i : i + 2] for i in range(0, len(stem) - 1, 2)]
+        if len(stem) % 2:
+            parts[-1] = stem[-3:]
+        return "(" + " & ".join(_phrase(p) for p in parts) + ")"
+    return _phrase(stem)
+
+
+def _word_fragment(word: str) -> str:
+    """A fragment for a word given as text (synonym members, typo fixes)."""
+    norm = normalize(word).strip()
+    if _is_cjk(norm):
+        stems = cjk_stems(norm)
+        if len(stems) == 1 and len(stems[0][0]) >= 2:
+            return _cjk_stem_fragment(stems[0][0])
+        return _phrase(norm)
+    single = _singular(norm)
+    return quote_lexeme(single) if single else _phrase(norm)
+
+
+def cjk_stems(run: str) -> list[tuple[str, bool]]:
+    """Content stems of a normalized CJK query run: (stem, had_trailing_hiragana)."""
+    run = _INTENT_JA_RE.sub(" ", run)
+    stems: list[tuple[str, bool]] = []
+    for chunk in run.split():
+        found = False
+        for m in _STEM_RE.finditer(chunk):
+            found = True
+            stems.append((m.group(1), bool(m.group(2))))
+        if not found and len(chunk) >= 2 and chunk not in _STOP_HIRA:
+            stems.append((chunk, False))  # a word written in hiragana only
+    return stems
+
+
+def _synonym_key(word: str) -> str:
+    norm = normalize(word).strip()
+    if _is_cjk(norm):
+        stems = cjk_stems(norm)
+        return stems[0][0] if len(stems) == 1 else norm
+    return _singular(norm) or norm
+
+
+def _synonym_map(groups: Iterable[Iterable[str]] | None) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for group in groups or ():
+        members = [normalize(w).strip() for w in group if w.strip()]
+        for w in members:
+            out.setdefault(_synonym_key(w), []).extend(m for m in members if m != w)
+    return out
+
+
+def _expand(term: Term, synonyms: dict[str, list[str]]) -> Term:
+    others = synonyms.get(_synonym_key(term.surface), [])
+    if not others:
+        return term
+    highlights = set(term.highlights)
+    for w in others:
+        highlights.add(_synonym_key(w) if _is_cjk(w) else w)
+    return replace(
+        term,
+        alternatives=term.alternatives + tuple(_word_fragment(w) for w in others),
+        highlights=frozenset(highlights),
+    )
+
+
+_QUERY_RE = re.compile(r'"([^"]*)"?|(\S+)')
+
+
+def parse_query(q: str, synonyms: Iterable[Iterable[str]] | None = None) -> Query:
+    """Parse what a person typed into AND'ed terms with OR'ed alternatives."""
+    syn = _synonym_map(synonyms)
+    terms: list[Term] = []
+    words: list[Term] = []
+    norm = normalize(q)
+    parts = list(_QUERY_RE.finditer(norm))
+    for part in parts:
+        if part.group(1) is not None:
+            frag = _phrase(part.group(1))
+            if frag:
+                hl = {t for t, _ in document_positions(part.group(1)) if not _is_cjk(t)}
+                hl |= {r.group(1) for r in _RUN_RE.finditer(part.group(1)) if r.group(1)}
+                terms.append(Term(part.group(1).strip(), (frag,), frozenset(hl)))
+            continue
+        for run in _RUN_RE.finditer(part.group(2)):
+            if run.group(1):
+                for stem, _ in cjk_stems(run.group(1)):
+                    frag = _cjk_stem_fragment(stem)
+                    split = len(stem) >= 4 and re.fullmatch(f"[{_KANJI}]+", stem)
+                    hl = frozenset([stem, *re.findall("..", stem)] if split else [stem])
+                    terms.append(_expand(Term(stem, (frag,), hl), syn))
+                continue
+            token = _clean_token(run.group(2))
+            subs = _SUBWORD_RE.findall(token)
+            if not subs:
+                continue
+            if len(subs) == 1 and subs[0] == token:
+                single = _singular(token)
+                term = Term(
+                    token,
+                    (quote_lexeme(single or token),),
+                    frozenset([token] + ([single] if single else [])),
+                    typo_candidate=token.isascii() and token.isalpha() and len(token) >= 4,
+                )
+                words.append(term)
+                terms.append(_expand(term, syn))
+                continue
+            alts = [quote_lexeme(token)]
+            if not (len(subs) == 1 and token.startswith("-")):
+                alts.append(_phrase(" ".join(subs)))
+            terms.append(_expand(Term(token, tuple(alts), frozenset([token, *subs])), syn))
+    if terms and not norm.endswith((" ", '"')):
+        last = terms[-1]
+        # Results appear while typing: the last plain word also matches as a prefix.
+        if last in words and len(last.surface) >= 3 and last.surface.isascii():
+            stem = _singular(last.surface) or last.surface
+            terms[-1] = replace(
+                last,
+                alternatives=(quote_lexeme(stem) + ":*",),
+                prefixes=frozenset([stem]),
+            )
+    content = [t for t in terms if t.surface not in STOP_WORDS_EN]
+    return Query(q, tuple(content or terms))
