@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "markdownx",
     "accounts",
     "notes",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -18,7 +18,7 @@ from search.tokenize import (
     Query,
     _clean_token,
     _is_cjk,
-    _singular,
+    singular,
 )
 
 _CLUSTER = re.compile("(?s).[\uff9e\uff9f\u3099\u309a\u0300-\u036f]*")
@@ -61,7 +61,7 @@ def _spans(norm: str, query: Query) -> list[tuple[int, int]]:
             continue
         for sub in _SUBWORD_RE.finditer(token):
             word = sub.group(0)
-            if word in words or _singular(word) in words or (prefixes and word.startswith(prefixes)):
+            if word in words or singular(word) in words or (prefixes and word.startswith(prefixes)):
                 spans.append((offset + sub.start(), offset + sub.end()))
     spans.sort()
     merged: list[tuple[int, int]] = []

@@ -12,7 +12,8 @@ used by the ``lookup`` app):
 
 ``document_terms(text) -> list[str]``
     Index terms in text order. CJK runs give overlapping bigrams plus the run's last character
-    (so a one-character query can be a prefix query). Other runs give the whole token
+    (so a one-character query can be a prefix query) and each whole katakana word marked
+    with ``=`` (``=コンテナ``: ranks ログ above ブログ; it never collides). Other runs give the whole token
     (``-p``, ``--mount``, ``docker-compose.yml``, ``/var/lib/mysql``, ``8080:80``), its
     sub-words (docker, compose, yml, var, lib, mysql, 8080, 80) and a singular for plain
     English plurals (containers -> container).
@@ -56,7 +57,8 @@ _SEP = "\\s\u3000-\u3004\u3007-\u303f\u30fb\uff5f-\uff65\u2018-\u201f\u2026"
 
 _RUN_RE = re.compile(f"([{_CJK}]+)|([^{_CJK}{_SEP}]+)")
 _SUBWORD_RE = re.compile(r"[^\W_]+")
-_KATA_RE = re.compile(f"[{_KATA}]")
+_KATA_WORD_RE = re.compile(f"[{_KATA}]{{2,}}")
+KATAKANA_MARK = "="
 _LONG_VOWEL_RE = re.compile(f"(?<=[{_KATA}])ー+")
 _STEM_RE = re.compile(f"([{_KANJI}]+|[{_KATA}]+|[{_HANGUL}]+)([{_HIRA}]*)")
 _EDGE = "\"'`()[]{}<>,;!?*|"
@@ -76,7 +78,7 @@ def _is_cjk(token: str) -> bool:
     return bool(token) and bool(re.match(f"[{_CJK}]", token[0]))
 
 
-def _singular(word: str) -> str | None:
+def singular(word: str) -> str | None:
     """A light English plural fold, applied to documents and queries alike."""
     if not word.isascii() or not word.isalpha() or len(word) < 4:
         return None
@@ -106,16 +108,23 @@ def _token_positions(token: str, pos: int) -> tuple[list[tuple[str, int]], int]:
             out.append((token.split("=", 1)[0], pos))  # --mount=type=bind -> --mount
     for i, sub in enumerate(subs):
         out.append((sub, pos + i))
-        singular = _singular(sub)
-        if singular:
-            out.append((singular, pos + i))
+        one = singular(sub)
+        if one:
+            out.append((one, pos + i))
     return out, pos + len(subs)
 
 
 def _cjk_positions(run: str, pos: int) -> tuple[list[tuple[str, int]], int]:
     out = [(run[i : i + 2], pos + i) for i in range(len(run) - 1)]
     out.append((run[-1], pos + len(run) - 1))
+    # Whole katakana words too, so ranking can tell ログ from ブログ (see katakana_word).
+    out.extend((katakana_word(m.group(0)), pos + m.start()) for m in _KATA_WORD_RE.finditer(run))
     return out, pos + len(run)
+
+
+def katakana_word(word: str) -> str:
+    """The lexeme of a whole katakana word; the mark keeps it apart from bigrams."""
+    return KATAKANA_MARK + word
 
 
 def document_positions(text: str, start: int = 1) -> list[tuple[str, int]]:
@@ -271,6 +280,9 @@ def _cjk_stem_fragment(stem: str) -> str:
         if len(stem) % 2:
             parts[-1] = stem[-3:]
         return "(" + " & ".join(_phrase(p) for p in parts) + ")"
+    if _KATA_WORD_RE.fullmatch(stem):
+        # Matches like the phrase alone; the whole word ranks ログ above ブログ.
+        return "(" + _phrase(stem) + " | " + quote_lexeme(katakana_word(stem)) + ")"
     return _phrase(stem)
 
 
@@ -282,7 +294,7 @@ def _word_fragment(word: str) -> str:
         if len(stems) == 1 and len(stems[0][0]) >= 2:
             return _cjk_stem_fragment(stems[0][0])
         return _phrase(norm)
-    single = _singular(norm)
+    single = singular(norm)
     return quote_lexeme(single) if single else _phrase(norm)
 
 
@@ -305,7 +317,7 @@ def _synonym_key(word: str) -> str:
     if _is_cjk(norm):
         stems = cjk_stems(norm)
         return stems[0][0] if len(stems) == 1 else norm
-    return _singular(norm) or norm
+    return singular(norm) or norm
 
 
 def _synonym_map(groups: Iterable[Iterable[str]] | None) -> dict[str, list[str]]:
@@ -362,7 +374,7 @@ def parse_query(q: str, synonyms: Iterable[Iterable[str]] | None = None) -> Quer
             if not subs:
                 continue
             if len(subs) == 1 and subs[0] == token:
-                single = _singular(token)
+                single = singular(token)
                 term = Term(
                     token,
                     (quote_lexeme(single or token),),
@@ -380,7 +392,7 @@ def parse_query(q: str, synonyms: Iterable[Iterable[str]] | None = None) -> Quer
         last = terms[-1]
         # Results appear while typing: the last plain word also matches as a prefix.
         if last in words and len(last.surface) >= 3 and last.surface.isascii():
-            stem = _singular(last.surface) or last.surface
+            stem = singular(last.surface) or last.surface
             terms[-1] = replace(
                 last,
                 alternatives=(quote_lexeme(stem) + ":*",),

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from notes.signals import note_saved
+        from search import indexing, synonyms
+        from search.models import Synonym
+
+        note_saved.connect(indexing.on_note_saved, dispatch_uid="search_index_note")
+        post_save.connect(synonyms.clear, sender=Synonym, dispatch_uid="search_synonyms_saved")
+        post_delete.connect(synonyms.clear, sender=Synonym, dispatch_uid="search_synonyms_deleted")
