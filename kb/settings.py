@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "notes",
     "search",
+    "lookup",
 ]
 
 MIDDLEWARE = [

@@ -51,16 +51,14 @@ NO_LANG = {"", "text", "txt", "plain", "plaintext"}
 MAX_COMMANDS_PER_BLOCK = 5
 MAX_TASK_LEN = 80
 
-_FENCE_RE = re.compile(
-    r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*\{?\.?(?P<lang>[\w+#.-]*)"
-)
+_FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*\{?\.?(?P<lang>[\w+#.-]*)")
 _HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _HR_RE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _QUOTE_RE = re.compile(r"^\s*(?:>\s?)+")
 _SPAN_RE = re.compile(r"(`+)(?P<code>.+?)\1")
 _PROMPT_RE = re.compile(r"^\s*(?:\$|%|❯|PS>|PS [^>]*>)\s*")
-_COMMAND_RE = re.compile(r"^(?:sudo\s+)?(?:\./|~/|/)?[a-z][\w.+/-]*(?=\s|$)")
+_COMMAND_RE = re.compile(r"^(?:sudo\s+)?(?:\./|~/|/)?[a-z0-9][\w.+/-]*(?=\s|$)")
 _SCRIPT_WORDS = {
     "if",
     "then",
@@ -90,9 +88,7 @@ _JOINERS = (
     r"(?:コマンド|command)?\s*(?:を使って|を使い|を使うと|を使えば|を使う"
     rf"|を?実行{_SURU}?|を?{_SURU}|という|で|を|は|が|に|と|、|,|→|->)?"
 )
-_LEAD_TRIM = re.compile(
-    r"^[\s、,。.:：→\->）)※]*(?:という|って|とか|と|で|を|は|が|に|も)?[\s、,]*"
-)
+_LEAD_TRIM = re.compile(r"^[\s、,。.:：→\->）)※]*(?:という|って|とか|と|で|を|は|が|に|も)?[\s、,]*")
 _TRAIL_TRIM = re.compile(r"[\s、,。.:：!！?？→]+$")
 _MEANINGFUL = re.compile(rf"[A-Za-z0-9{CJK}]")
 SHORT_TASK = 40  # past this, a task is cut to its first clause
@@ -158,9 +154,7 @@ def extract(text: str, title: str = "") -> list[Extracted]:
 
 def _fence_end(lines: list[str], start: int, fence: str) -> int:
     for j in range(start + 1, len(lines)):
-        if lines[j].strip().startswith(fence[0] * len(fence)) and not lines[
-            j
-        ].strip().strip(fence[0]):
+        if lines[j].strip().startswith(fence[0] * len(fence)) and not lines[j].strip().strip(fence[0]):
             return j
     return len(lines)
 
@@ -181,21 +175,17 @@ def _base_id(heading_text: str) -> str:
     if not re.search(r"[*_`\[\]<>&\\!]", heading_text):
         return slugify_unicode(heading_text, "-")
     # Inline markup changes the visible text; let Markdown render it.
-    md = markdown.Markdown(
-        extensions=["toc"], extension_configs={"toc": {"slugify": slugify_unicode}}
-    )
+    md = markdown.Markdown(extensions=["toc"], extension_configs={"toc": {"slugify": slugify_unicode}})
     md.convert("# " + heading_text)
-    return (
-        md.toc_tokens[0]["id"]
-        if md.toc_tokens
-        else slugify_unicode(html.unescape(heading_text), "-")
-    )
+    return md.toc_tokens[0]["id"] if md.toc_tokens else slugify_unicode(html.unescape(heading_text), "-")
 
 
 def _clean(text: str) -> str:
     """Markdown inline markup → plain words."""
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"(\*\*|__|\*|~~)", "", text)
+    # tldr's mnemonics: "E[x]tract a g[z]ipped file" → "Extract a gzipped file".
+    text = re.sub(r"\[([A-Za-z]{1,3})\]", r"\1", text)
     text = _SPAN_RE.sub(lambda m: m.group("code"), text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -219,18 +209,24 @@ def _is_command(code: str, inline: bool) -> bool:
 def _prose_line(st: _State, line: str, following: list[str]) -> None:
     body = _LIST_RE.sub("", _QUOTE_RE.sub("", line)).strip()
     is_item = bool(_LIST_RE.match(_QUOTE_RE.sub("", line)))
-    spans = [
-        m for m in _SPAN_RE.finditer(body) if _is_command(m.group("code"), inline=True)
-    ]
+    if _QUOTE_RE.match(line) or (is_item and body.endswith((":", "："))):
+        # Quotes are someone else's prose; "- Task with `cmd`:" names the command below it.
+        st.pending_item = _clean(body).rstrip(":：").strip() if is_item else ""
+        st.prev_text, st.blanks = _clean(body), 0
+        return
     rest = _SPAN_RE.sub("", body)
+    only = _SPAN_RE.fullmatch(body)
+    if st.pending_item and only:
+        # tldr style: the code line under "- Task:" is the command, whatever it looks like ("!{{n}}").
+        cmd = re.sub(r"^\$\s+", "", only.group("code").strip())
+        _add(st, st.pending_item, cmd, _explanation(following))
+        st.pending_item, st.prev_text, st.blanks = "", "", 0
+        return
+    spans = [m for m in _SPAN_RE.finditer(body) if _is_command(m.group("code"), inline=True)]
     if spans and len(_MEANINGFUL.findall(rest)) <= 5:
         # The line is (nearly) just commands: the task is said before it.
         task = st.pending_item
-        if (
-            not task
-            and st.prev_text
-            and (st.blanks == 0 or st.prev_text.endswith((":", "：")))
-        ):
+        if not task and st.prev_text and (st.blanks == 0 or st.prev_text.endswith((":", "："))):
             task = st.prev_text.rstrip(":：").strip()
         explanation = _explanation(following)
         for m in spans:
@@ -239,11 +235,7 @@ def _prose_line(st: _State, line: str, following: list[str]) -> None:
         return
     if spans:
         for sentence in _sentences_with_spans(body):
-            found = [
-                m
-                for m in _SPAN_RE.finditer(sentence)
-                if _is_command(m.group("code"), inline=True)
-            ]
+            found = [m for m in _SPAN_RE.finditer(sentence) if _is_command(m.group("code"), inline=True)]
             if 0 < len(found) <= 2:  # longer lists are enumerations, not tasks
                 for k, m in enumerate(found):
                     task = _task_around(sentence, found, k)
@@ -253,11 +245,7 @@ def _prose_line(st: _State, line: str, following: list[str]) -> None:
         if bare and re.search(rf"[{CJK}]", bare.group("rest")):
             task = _tidy(re.sub(rf"^{_JOINERS}", "", bare.group("rest")))
             _add(st, task, bare.group("cmd").strip(), _clean(body))
-    st.pending_item = (
-        _clean(body).rstrip(":：").strip()
-        if is_item and body.endswith((":", "："))
-        else ""
-    )
+    st.pending_item = _clean(body).rstrip(":：").strip() if is_item and body.endswith((":", "：")) else ""
     st.prev_text, st.blanks = _clean(body), 0
 
 
@@ -300,22 +288,12 @@ def _tidy(text: str) -> str:
 def _explanation(following: list[str]) -> str:
     """A remark right under a standalone command (e.g. "※ --rm removes …")."""
     line = following[0].strip() if following else ""
-    if (
-        not line
-        and len(following) > 1
-        and following[1].strip().startswith(("※", "Note", "NB"))
-    ):
+    if not line and len(following) > 1 and following[1].strip().startswith(("※", "Note", "NB")):
         line = following[1].strip()
-    if (
-        not line
-        or line.startswith(("#", "`", "|", "!", "-", "*"))
-        or _FENCE_RE.match(line)
-    ):
+    if not line or line.startswith(("#", "`", "|", "!", "-", "*")) or _FENCE_RE.match(line):
         return ""
     line = _clean(_QUOTE_RE.sub("", line))
-    prose = re.search(rf"[{CJK}]", line) or (
-        len(line.split()) >= 4 and line.endswith(".")
-    )
+    prose = re.search(rf"[{CJK}]", line) or (len(line.split()) >= 4 and line.endswith("."))
     return line[:300] if prose else ""
 
 
@@ -323,18 +301,12 @@ def _block(st: _State, lang: str, body: list[str]) -> None:
     if lang not in SHELL_LANGS and lang not in NO_LANG:
         prompted_only = True  # YAML, Dockerfile, …: only explicit "$ cmd" lines count
     else:
-        prompted_only = any(
-            _PROMPT_RE.match(line) and line.strip()[:1] in "$%❯P" for line in body
-        )
+        prompted_only = any(_PROMPT_RE.match(line) and line.strip()[:1] in "$%❯P" for line in body)
     if lang in NO_LANG and not prompted_only and not _looks_like_shell(body):
         return
     if not prompted_only and _is_script(body):
         return  # a script is read as a whole, not as one-line tasks
-    lead = (
-        st.prev_text
-        if st.prev_text and st.blanks <= 1 and len(st.prev_text) <= MAX_TASK_LEN
-        else ""
-    )
+    lead = st.prev_text if st.prev_text and st.blanks <= 1 and len(st.prev_text) <= MAX_TASK_LEN else ""
     lead = lead.rstrip(":：").strip()
     comment, count, heredoc = "", 0, ""
     j = 0
@@ -356,9 +328,7 @@ def _block(st: _State, lang: str, body: list[str]) -> None:
         if prompted_only and not _PROMPT_RE.match(line):
             continue  # program output
         cmd = _strip_prompt(stripped)
-        while cmd.endswith("\\") and j < len(
-            body
-        ):  # continuation lines stay one command
+        while cmd.endswith("\\") and j < len(body):  # continuation lines stay one command
             cmd = cmd + "\n" + body[j].strip()
             j += 1
         doc = re.search(r"<<-?\s*['\"]?(\w+)", cmd)
@@ -373,19 +343,13 @@ def _block(st: _State, lang: str, body: list[str]) -> None:
 def _is_script(body: list[str]) -> bool:
     for line in body:
         words = line.split()
-        if line.startswith("#!") or (
-            words and words[0] in _SCRIPT_WORDS - {"{", "}", "EOF"}
-        ):
+        if line.startswith("#!") or (words and words[0] in _SCRIPT_WORDS - {"{", "}", "EOF"}):
             return True
     return False
 
 
 def _looks_like_shell(body: list[str]) -> bool:
-    code = [
-        line.strip()
-        for line in body
-        if line.strip() and not line.strip().startswith("#")
-    ]
+    code = [line.strip() for line in body if line.strip() and not line.strip().startswith("#")]
     if not code or len(code) > 10:
         return False
     first = code[0]
@@ -405,9 +369,7 @@ def _add(st: _State, task: str, command: str, explanation: str) -> None:
     tasks = [t for t in dict.fromkeys([primary, task, heading]) if t]
     if not tasks:
         tasks = [command]
-    st.entries.append(
-        Extracted(tasks, command, explanation, st.section.anchor, heading)
-    )
+    st.entries.append(Extracted(tasks, command, explanation, st.section.anchor, heading))
 
 
 def _merge(entries: list[Extracted]) -> list[Extracted]:

@@ -22,12 +22,8 @@ CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f々ー"
 
 # A name inside <> or []: Japanese words (maybe with ASCII bits such as "ID"),
 # snake/kebab-case words, or SHOUTING_CASE.
-_CJK_NAME = (
-    rf"[{CJK}][{CJK}A-Za-z0-9_・/\-]*|[A-Za-z0-9_]+[{CJK}][{CJK}A-Za-z0-9_・/\-]*"
-)
-_ANGLE_NAME = (
-    rf"(?:{_CJK_NAME}|[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)"
-)
+_CJK_NAME = rf"[{CJK}][{CJK}A-Za-z0-9_・/\-]*|[A-Za-z0-9_]+[{CJK}][{CJK}A-Za-z0-9_・/\-]*"
+_ANGLE_NAME = rf"(?:{_CJK_NAME}|[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)"
 # Square brackets are globs and test brackets more often than names, so a
 # plain lowercase word is not enough there: it must be joined with _ or -.
 _SQUARE_NAME = rf"(?:{_CJK_NAME}|[a-z][a-z0-9]+(?:[_-][a-z0-9]{{2,}})+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)"
@@ -40,6 +36,7 @@ _TOKEN_RE = re.compile(
     # a bare Japanese word inside a command (`docker volume inspect ボリューム名`)
     rf"|(?P<bare>(?<![\w{CJK}])[{CJK}][{CJK}A-Za-z0-9_・]*(?![\w{CJK}]))"
 )
+_KEY_WORD_RE = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
 _CHOICE_RE = re.compile(r"^\[([^\[\]]*\|[^\[\]]*)\]$")
 
 
@@ -143,3 +140,23 @@ def command_words(template: str) -> str:
         else:
             parts.append(" ")
     return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def command_key(command: str) -> str:
+    """The literal words a command starts with, before options and placeholders."""
+    words = []
+    for seg in parse(command.split("\n", 1)[0]):
+        if seg.kind == "field" or (seg.kind == "choice" and seg.text.startswith("-")):
+            break
+        stop = False
+        # `docker {{[ps|container ls]}}`: a choice of subcommands reads as its first spelling.
+        for word in seg.text.split():
+            if word == "sudo" and not words:
+                continue
+            if not _KEY_WORD_RE.match(word.lower()) or len(words) == 3:
+                stop = True
+                break
+            words.append(word.lower())
+        if stop:
+            break
+    return " ".join(words)[:100]

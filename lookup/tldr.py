@@ -93,9 +93,7 @@ def iter_pages(root: Path):
             yield path, language_of(root.parent), root.name
         return
     else:
-        dirs = sorted(
-            p for p in root.iterdir() if p.is_dir() and p.name.startswith("pages")
-        )
+        dirs = sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("pages"))
     for pages_dir in dirs:
         lang = language_of(pages_dir)
         for platform_dir in sorted(p for p in pages_dir.iterdir() if p.is_dir()):

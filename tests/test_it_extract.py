@@ -21,23 +21,14 @@ def test_bare_command_in_a_sentence_gets_the_section_as_task():
 
 def test_code_block_commands_use_comment_or_lead_sentence():
     entries = by_command(NOTE)
-    assert (
-        entries["docker logs --tail 100 [コンテナ名]"].task == "最新100行だけ表示する"
-    )
-    assert (
-        entries["docker logs -f <container_id>"].task == "ログを追いかけながら表示する"
-    )
-    assert entries["docker ps --all"].tasks == [
-        "Shell output"
-    ]  # console output lines skipped
+    assert entries["docker logs --tail 100 [コンテナ名]"].task == "最新100行だけ表示する"
+    assert entries["docker logs -f <container_id>"].task == "ログを追いかけながら表示する"
+    assert entries["docker ps --all"].tasks == ["Shell output"]  # console output lines skipped
 
 
 def test_content_blocks_and_scripts_are_skipped():
     commands = set(by_command(NOTE))
-    assert not any(
-        c.startswith(("services", "FROM", "RUN", "image", "if ", "cat", "fi"))
-        for c in commands
-    )
+    assert not any(c.startswith(("services", "FROM", "RUN", "image", "if ", "cat", "fi")) for c in commands)
     assert "abc123         nginx" not in commands
 
 
@@ -50,9 +41,7 @@ def test_prompt_stripped_and_remark_becomes_explanation():
 def test_inline_command_in_sentence_and_list_item_lead():
     entries = by_command(NOTE)
     assert "使っていない層 一掃できる" in entries["docker system prune"].tasks
-    assert (
-        entries["docker network create [ネットワーク名]"].task == "ネットワークを作る"
-    )
+    assert entries["docker network create [ネットワーク名]"].task == "ネットワークを作る"
 
 
 def test_tldr_style_items():
@@ -90,9 +79,7 @@ def test_anchors_match_python_markdown_toc():
 
 def test_heading_with_markup_gets_toc_id():
     text = "## Use `docker ps` **now** (fast)\n\n`$ docker ps -q`\n"
-    md = markdown.Markdown(
-        extensions=["toc"], extension_configs={"toc": {"slugify": slugify_unicode}}
-    )
+    md = markdown.Markdown(extensions=["toc"], extension_configs={"toc": {"slugify": slugify_unicode}})
     md.convert(text)
     assert extract(text)[0].anchor == md.toc_tokens[0]["id"]
 
@@ -105,7 +92,5 @@ def test_title_is_the_task_before_any_heading():
 def test_continuation_lines_and_multi_command_limit():
     text = "## Build\n\n```bash\ndocker build \\\n  -t app .\n```\n"
     assert extract(text)[0].command == "docker build \\\n-t app ."
-    many = (
-        "## Many\n\n```sh\n" + "\n".join(f"echo {i} now" for i in range(9)) + "\n```\n"
-    )
+    many = "## Many\n\n```sh\n" + "\n".join(f"echo {i} now" for i in range(9)) + "\n```\n"
     assert len(extract(many)) == 5

@@ -11,9 +11,9 @@ def test_tldr_fields_and_choices():
     choice = parse(t)[1]
     assert choice.choices == ("-m", "--message")
     assert fill(t) == 'git commit -m "{{メッセージ}}"'
-    assert fill(
-        t, {"{{メッセージ}}": "fix typo", "{{[-m|--message]}}": "--message"}
-    ) == ('git commit --message "fix typo"')
+    assert fill(t, {"{{メッセージ}}": "fix typo", "{{[-m|--message]}}": "--message"}) == (
+        'git commit --message "fix typo"'
+    )
 
 
 def test_navi_and_japanese_brackets():
@@ -60,8 +60,5 @@ def test_segments_round_trip_and_dicts():
 
 
 def test_command_words_keep_options_drop_labels():
-    assert (
-        command_words('git commit {{[-a|--all]}} -m "{{msg}}"')
-        == 'git commit -a --all -m " "'
-    )
+    assert command_words('git commit {{[-a|--all]}} -m "{{msg}}"') == 'git commit -a --all -m " "'
     assert command_words("docker rm [コンテナ名]") == "docker rm"
