@@ -181,7 +181,9 @@ def test_it_refuses_non_images_and_large_uploads(editor_client, settings, monkey
     )
 
 
-def test_it_speaks_english_on_request(client):
+def test_it_speaks_japanese_first_and_english_on_request(client):
+    # Browser language alone does not switch; the language switch does.
+    assert "最近のノート" in client.get("/", headers={"accept-language": "en-US,en"}).content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
     assert "Recent notes" in html
