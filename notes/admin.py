@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db import models
+from markdownx.widgets import AdminMarkdownxWidget
 
 from notes.models import Note
 from notes.signals import note_saved
@@ -10,6 +12,7 @@ class NoteAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug"]
     list_filter = ["tags"]
     readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
 
     def save_related(self, request, form, formsets, change):
         # Tags are saved here, after the note; only now is the note complete.
