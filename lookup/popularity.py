@@ -3,7 +3,7 @@
 tldr has no usage counts, but its examples do pipe into one another: `wc`,
 `grep` and `find` turn up in hundreds of other commands, `loc` or `gdu` in a
 handful. Half the prior is that count, log-scaled into 0..1; the other half is
-how many examples the (sub)command itself has (`git branch` many, the add-on
+how many examples the command (with its subcommand) itself has (`git branch` many, the add-on
 `git delete-branch` one or two). It only breaks ties between equally good task
 matches. Entries from the team's own notes and hand-written ones get the
 top value: they are what this team actually runs.
@@ -28,8 +28,7 @@ WITH mentions AS (
     GROUP BY w
 ),
 families AS (
-    SELECT split_part(command_key, ' ', 1) || ' ' || split_part(command_key, ' ', 2) AS f, count(*) AS n
-    FROM lookup_entry WHERE origin = 'tldr' GROUP BY 1
+    SELECT command_key AS f, count(*) AS n FROM lookup_entry WHERE origin = 'tldr' GROUP BY 1
 ),
 prior AS (
     SELECT e.id,
@@ -37,7 +36,7 @@ prior AS (
         + 0.5 * LEAST(1.0, ln(1 + coalesce(f.n, 0)) / ln(1 + %(family_sat)s)) AS p
     FROM lookup_entry e
     LEFT JOIN mentions m ON m.w = split_part(e.command_key, ' ', 1)
-    LEFT JOIN families f ON f.f = split_part(e.command_key, ' ', 1) || ' ' || split_part(e.command_key, ' ', 2)
+    LEFT JOIN families f ON f.f = e.command_key
     WHERE e.origin = 'tldr'
 )
 UPDATE lookup_entry e SET popularity = prior.p
