@@ -8,6 +8,9 @@ fail() { echo "docker-entrypoint: $*" >&2; exit 1; }
 [ -n "${SECRET_KEY:-}" ] || fail "SECRET_KEY is empty: set it in .env (see .env.example)"
 # Without DATABASE_URL kb would try to start its embedded development database.
 [ -n "${DATABASE_URL:-}" ] || fail "DATABASE_URL is empty: set POSTGRES_PASSWORD in .env"
+case "$DATABASE_URL" in
+  *://*:@*) fail "DATABASE_URL has an empty password: set POSTGRES_PASSWORD in .env" ;;
+esac
 
 python manage.py wait_for_db --timeout "${KB_DB_WAIT_SECONDS:-60}"
 
