@@ -1,0 +1,53 @@
+# kb — `make run` serves the site, `make test` runs the whole suite.
+# Both create .venv and install requirements on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-fast lint format migrate messages eval bench clean-data
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $(STAMP)
+
+# Local development server on http://127.0.0.1:$(PORT) (DEBUG on unless set).
+run: export DEBUG ?= 1
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_starter_notes
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+migrate: export DEBUG ?= 1
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+test: install
+	$(BIN)/python -m pytest
+
+# Everything but the browser tests.
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	cd notes && ../$(BIN)/python ../manage.py makemessages -l ja --ignore=.venv
+	DEBUG=1 $(BIN)/python manage.py compilemessages -l ja
+
+clean-data:
+	rm -rf .data
+
+-include mk/*.mk

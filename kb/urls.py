@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+
+from accounts.access import edit_required
+from notes.uploads import CheckedImageUploadView
+from notes.views import markdown_preview, media
+
+urlpatterns = [
+    path("", include("notes.urls")),
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # django-markdownx's own URLs are open to anyone; ours go through access checks.
+    path("markdownx/upload/", edit_required(CheckedImageUploadView.as_view()), name="markdownx_upload"),
+    path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
+    # Uploaded images: few and small, so Django serves them behind the same
+    # read check as the notes that show them.
+    re_path(r"^media/(?P<path>.*)$", media, name="media"),
+]

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from markdownx.fields import MarkdownxFormField
+from taggit.forms import TagField
+
+from notes.models import Note
+
+
+class NoteForm(forms.ModelForm):
+    body = MarkdownxFormField(label=_("Body"), required=False, strip=False)
+    tags = TagField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Separate tags with commas, e.g. docker, compose"),
+    )
+
+    class Meta:
+        model = Note
+        fields = ["title", "body", "tags"]
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError(_("A title is required."))
+        return title
+
+    def clean_body(self) -> str:
+        # Browsers send CRLF; store LF so exports and diffs stay clean.
+        body = self.cleaned_data["body"].replace("\r\n", "\n")
+        limit = settings.KB_MAX_BODY_CHARS
+        if len(body) > limit:
+            raise forms.ValidationError(
+                _("The body is too long (%(length)d characters; the limit is %(limit)d)."),
+                params={"length": len(body), "limit": limit},
+            )
+        return body

@@ -1,0 +1,225 @@
+"""Import Markdown files as notes.
+
+A file with front matter becomes one note. With ``split=True`` a long file
+becomes one note per ``##`` section, and its ``#`` title becomes a tag. Each
+file is imported in its own transaction: a bad file is reported and skipped,
+the others still import, and re-importing updates notes instead of copying.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from notes import frontmatter
+from notes.models import Note
+
+FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+IMAGE_RE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+SEPARATOR_RE = re.compile(r"(?:\n\s*(?:-{3,}|\*{3,}|_{3,})\s*)+\s*$")
+
+
+class BadFile(Exception):
+    """A file that cannot be imported; the message says why."""
+
+
+@dataclass
+class ParsedNote:
+    title: str
+    body: str
+    tags: list[str]
+    slug: str | None = None
+    import_key: str | None = None
+
+
+@dataclass
+class Report:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadFile(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from exc
+    nul = text.find("\x00")
+    if nul != -1:
+        line = text.count("\n", 0, nul) + 1
+        raise BadFile(f"contains a NUL byte (line {line}); PostgreSQL cannot store it")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _outside_code(lines: list[str]):
+    """Yield (index, line, in_code) so headings inside fenced code are ignored."""
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        m = FENCE_RE.match(line)
+        if m:
+            mark = m.group(1)
+            if fence is None:
+                fence = mark[0] * len(mark)
+            elif mark[0] == fence[0] and len(mark) >= len(fence):
+                fence = None
+            yield i, line, True
+            continue
+        yield i, line, fence is not None
+
+
+def _clean_section(lines: list[str]) -> str:
+    body = "\n".join(lines).strip("\n")
+    # The separators users put between sections belong to the file, not the note.
+    body = SEPARATOR_RE.sub("", "\n" + body).lstrip("\n")
+    return body.strip("\n") + "\n" if body.strip() else ""
+
+
+def split_sections(text: str, key: str) -> list[ParsedNote]:
+    lines = text.split("\n")
+    file_title: str | None = None
+    sections: list[tuple[str, list[str]]] = []
+    preamble: list[str] = []
+    for _, line, in_code in _outside_code(lines):
+        if not in_code and file_title is None and not sections and re.match(r"^#\s+\S", line):
+            file_title = line[1:].strip()
+            continue
+        if not in_code and re.match(r"^##\s+\S", line) and not line.startswith("###"):
+            sections.append((line[2:].strip().rstrip("#").strip(), []))
+            continue
+        (sections[-1][1] if sections else preamble).append(line)
+
+    tags = [file_title] if file_title else []
+    notes: list[ParsedNote] = []
+    if _clean_section(preamble):
+        notes.append(ParsedNote(file_title or Path(key).stem, _clean_section(preamble), tags, None, key))
+    seen: dict[str, int] = {}
+    for title, body_lines in sections:
+        n = seen[title] = seen.get(title, 0) + 1
+        section_key = f"{key}#{title}" + (f"#{n}" if n > 1 else "")
+        notes.append(ParsedNote(title[:200], _clean_section(body_lines), list(tags), None, section_key[:300]))
+    return notes
+
+
+def parse_file(text: str, key: str, fallback_title: str) -> ParsedNote:
+    try:
+        meta, body = frontmatter.split(text)
+    except frontmatter.FrontMatterError as exc:
+        raise BadFile(str(exc)) from exc
+    meta = meta or {}
+    try:
+        tags = frontmatter.tags_from(meta.get("tags"))
+    except frontmatter.FrontMatterError as exc:
+        raise BadFile(str(exc)) from exc
+    title = meta.get("title")
+    if title is None:
+        m = re.search(r"^#\s+(.+)$", body, re.M)
+        title = m.group(1).strip() if m else fallback_title
+    title = str(title).strip()
+    if not title:
+        raise BadFile("the title is empty")
+    if len(title) > 200:
+        raise BadFile("the title is longer than 200 characters")
+    slug = meta.get("slug")
+    if slug is not None:
+        slug = str(slug).strip()
+        if not re.fullmatch(r"[\w-]{1,140}", slug):
+            raise BadFile(f"slug {slug!r} may only hold letters, digits, '-' and '_'")
+    return ParsedNote(title, body, tags, slug, None if slug else key)
+
+
+def _copy_images(note: ParsedNote, source: Path, report: Report, name: str) -> None:
+    def replace(match: re.Match) -> str:
+        target = match.group(1)
+        if re.match(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", target, re.I):
+            return match.group(0)
+        path = (source.parent / target).resolve()
+        if not path.is_file():
+            report.warnings.append((name, f"image not found: {target}"))
+            return match.group(0)
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()[:10]
+        dest = Path(settings.MEDIA_ROOT) / "imported" / f"{digest}-{path.name}"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not dest.exists():
+            shutil.copyfile(path, dest)
+        return match.group(0).replace(target, f"{settings.MEDIA_URL}imported/{dest.name}")
+
+    note.body = IMAGE_RE.sub(replace, note.body)
+
+
+def _tag_key(names) -> list[str]:
+    # Tags match case-insensitively (TAGGIT_CASE_INSENSITIVE).
+    return sorted(name.lower() for name in names)
+
+
+def _save(parsed: ParsedNote, report: Report, author) -> None:
+    if len(parsed.body) > settings.KB_MAX_BODY_CHARS:
+        raise BadFile(f"'{parsed.title}' is longer than {settings.KB_MAX_BODY_CHARS} characters")
+    if parsed.slug:
+        note = Note.objects.filter(slug=parsed.slug).first()
+    else:
+        note = Note.objects.filter(import_key=parsed.import_key).first()
+    if note is None:
+        note = Note(slug=parsed.slug or "", import_key=parsed.import_key, author=author)
+        outcome = report.created
+    elif (note.title, note.body, _tag_key(note.tags.names())) == (
+        parsed.title,
+        parsed.body,
+        _tag_key(parsed.tags),
+    ):
+        report.unchanged.append(parsed.title)
+        return
+    else:
+        outcome = report.updated
+    note.title, note.body = parsed.title, parsed.body
+    note.save_with_tags(parsed.tags)
+    outcome.append(parsed.title)
+
+
+def markdown_files(paths: list[Path]) -> list[tuple[Path, str]]:
+    """Expand folders; return (path, import key) pairs in a stable order."""
+    found: list[tuple[Path, str]] = []
+    for root in paths:
+        if root.is_dir():
+            for path in sorted(root.rglob("*.md")):
+                found.append((path, path.relative_to(root).as_posix()))
+        else:
+            found.append((root, root.name))
+    return found
+
+
+def import_paths(paths: list[Path], *, split: bool = False, author=None) -> Report:
+    report = Report()
+    for path, key in markdown_files(paths):
+        name = str(path)
+        try:
+            if not path.exists():
+                raise BadFile("no such file or folder")
+            text = read_text(path)
+            if split:
+                try:
+                    meta, text = frontmatter.split(text)
+                except frontmatter.FrontMatterError as exc:
+                    raise BadFile(str(exc)) from exc
+                parsed = split_sections(text, key)
+                if not parsed:
+                    raise BadFile("no '##' sections to split into notes")
+            else:
+                parsed = [parse_file(text, key, path.stem)]
+            with transaction.atomic():
+                for note in parsed:
+                    _copy_images(note, path, report, name)
+                    _save(note, report, author)
+        except BadFile as exc:
+            report.errors.append((name, str(exc)))
+        except OSError as exc:
+            report.errors.append((name, exc.strerror or str(exc)))
+    return report

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from notes import markdown
+from notes.slugs import slug_for
+
+
+class NoteQuerySet(models.QuerySet):
+    def recent(self) -> NoteQuerySet:
+        return self.order_by("-updated_at")
+
+    def tagged(self, tag: str) -> NoteQuerySet:
+        return self.filter(tags__slug=tag)
+
+    def unique_slug(self, title: str, exclude_pk: int | None = None) -> str:
+        base = slug_for(title)
+        slug, n = base, 2
+        while self.exclude(pk=exclude_pk).filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+
+class Note(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=140, allow_unicode=True)
+    body = models.TextField(_("body"), blank=True)
+    # Rendered once on save; pages read these instead of running Markdown.
+    body_html = models.TextField(editable=False, blank=True)
+    toc_html = models.TextField(editable=False, blank=True)
+    render_version = models.PositiveSmallIntegerField(editable=False, default=0)
+    tags = TaggableManager(_("tags"), blank=True)
+    # Where an imported note came from ("file.md" or "file.md#section"), so a
+    # re-import updates it instead of adding a copy.
+    import_key = models.CharField(max_length=300, null=True, blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            # Note URLs and re-imports look notes up by slug.
+            models.UniqueConstraint(fields=["slug"], name="note_slug_unique"),
+            # import_notes finds the note to update by import_key.
+            models.UniqueConstraint(fields=["import_key"], name="note_import_key_unique"),
+            models.CheckConstraint(condition=~models.Q(title=""), name="note_title_not_empty"),
+        ]
+        indexes = [
+            # Home page "recent notes" and NoteQuerySet.recent().
+            models.Index(fields=["-updated_at"], name="note_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = Note.objects.unique_slug(self.title, exclude_pk=self.pk)
+        self.render()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("note_detail", args=[self.slug])
+
+    def render(self) -> None:
+        rendered = markdown.render(self.body)
+        self.body_html, self.toc_html = rendered.html, rendered.toc
+        self.render_version = markdown.RENDER_VERSION
+
+    def save_with_tags(self, tags: list[str] | None = None) -> None:
+        """Save the note and its tags in one transaction, then tell listeners."""
+        from notes.signals import note_saved
+
+        with transaction.atomic():
+            self.save()
+            if tags is not None:
+                self.tags.set(tags)
+            note_saved.send(sender=Note, note=self)

@@ -1,0 +1,86 @@
+// kb: small behaviours on top of pages that work without JavaScript.
+(function () {
+  "use strict";
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    // Plain-http intranet sites have no Clipboard API; fall back to a selection.
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = document.execCommand("copy");
+      document.body.removeChild(area);
+      ok ? resolve() : reject(new Error("copy failed"));
+    });
+  }
+
+  function flash(button, label) {
+    var original = button.dataset.label || button.textContent;
+    button.dataset.label = original;
+    button.textContent = label;
+    button.classList.add("copied");
+    setTimeout(function () {
+      button.textContent = original;
+      button.classList.remove("copied");
+    }, 1500);
+  }
+
+  var lang = document.documentElement.lang || "ja";
+  var L = lang.indexOf("ja") === 0
+    ? { copy: "コピー", copied: "コピーしました", failed: "コピーできません" }
+    : { copy: "Copy", copied: "Copied", failed: "Copy failed" };
+
+  function addCopyButtons(root) {
+    root.querySelectorAll(".note-body pre").forEach(function (pre) {
+      if (pre.querySelector(".copy-button")) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-button";
+      button.textContent = L.copy;
+      button.setAttribute("aria-label", L.copy);
+      button.addEventListener("click", function () {
+        var code = pre.querySelector("code") || pre;
+        copyText(code.innerText.replace(/\n$/, "")).then(
+          function () { flash(button, L.copied); },
+          function () { flash(button, L.failed); }
+        );
+      });
+      pre.appendChild(button);
+    });
+  }
+
+  // Anything with data-copy="text" or data-copy-target="#id" copies on click.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy], [data-copy-target]");
+    if (!button) return;
+    var text = button.dataset.copy;
+    if (button.dataset.copyTarget) {
+      var target = document.querySelector(button.dataset.copyTarget);
+      text = target ? (target.value !== undefined ? target.value : target.textContent) : "";
+    }
+    copyText(text).then(function () { flash(button, L.copied); }, function () { flash(button, L.failed); });
+  });
+
+  // "/" focuses the search box from any page, as on GitHub and MDN.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    var el = document.activeElement;
+    if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) return;
+    var box = document.querySelector("[data-search-box]");
+    if (box) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { addCopyButtons(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { addCopyButtons(event.target); });
+})();

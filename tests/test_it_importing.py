@@ -1,0 +1,137 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from notes.exporting import export_notes
+from notes.importing import import_paths
+from notes.models import Note
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_splits_a_long_file_into_one_note_per_section(fixtures_dir):
+    report = import_paths([fixtures_dir / "split" / "long.md"], split=True)
+    assert report.errors == []
+    titles = list(Note.objects.order_by("id").values_list("title", flat=True))
+    assert titles == ["Pod を一覧する", "Pod のログ", "Pod のログ"]
+    logs = Note.objects.get(slug="pod-のログ")
+    # ### stays inside the note; a '## ' inside a code block is not a section.
+    assert "### 前のコンテナのログ" in logs.body
+    assert "# ## this is not a heading" in logs.body
+    assert not logs.body.rstrip().endswith("---")
+    assert Note.objects.get(slug="pod-のログ-2").body.startswith("同じ見出しが二度ある")
+    assert all(list(n.tags.names()) == ["Kubernetes"] for n in Note.objects.all())
+
+
+def test_it_does_not_duplicate_on_reimport(fixtures_dir):
+    import_paths([fixtures_dir / "split" / "long.md"], split=True)
+    ids = set(Note.objects.values_list("id", flat=True))
+    report = import_paths([fixtures_dir / "split" / "long.md"], split=True)
+    assert set(Note.objects.values_list("id", flat=True)) == ids
+    assert len(report.unchanged) == 3 and report.created == [] and report.updated == []
+
+
+def test_it_updates_changed_sections_on_reimport(copy_fixture):
+    path = copy_fixture("split")
+    import_paths([path / "long.md"], split=True)
+    text = (path / "long.md").read_text().replace("kubectl get pods -A", "kubectl get pods -o wide")
+    (path / "long.md").write_text(text)
+    report = import_paths([path / "long.md"], split=True)
+    assert report.updated == ["Pod を一覧する"]
+    assert "-o wide" in Note.objects.get(slug="pod-を一覧する").body
+
+
+def test_it_reads_front_matter(copy_fixture, settings):
+    folder = copy_fixture("import")
+    report = import_paths([folder / "front.md"])
+    note = Note.objects.get(slug="publish-ports")
+    assert note.title == "ポートの公開: -p オプション"
+    assert sorted(note.tags.names()) == ["docker", "network"]
+    assert note.body.startswith("`docker run -p 8080:80 nginx`")
+    # A present image is copied into media; a missing one is reported, not fatal.
+    assert "/media/imported/" in note.body
+    assert any((settings.MEDIA_ROOT / "imported").iterdir())
+    assert report.warnings == [(str(folder / "front.md"), "image not found: images/missing.png")]
+
+
+def test_it_reports_bad_files_and_imports_the_rest(fixtures_dir):
+    report = import_paths([fixtures_dir / "import"])
+    errors = {name.rsplit("/", 1)[-1]: reason for name, reason in report.errors}
+    assert set(errors) == {"bad-frontmatter.md", "latin1.md", "nul.md"}
+    assert "not valid YAML" in errors["bad-frontmatter.md"]
+    assert "not valid UTF-8" in errors["latin1.md"] and "0xe9" in errors["latin1.md"]
+    assert "NUL" in errors["nul.md"]
+    assert set(Note.objects.values_list("title", flat=True)) == {
+        "ポートの公開: -p オプション",
+        "見出しがタイトル",
+    }
+
+
+def test_it_rolls_back_a_file_that_fails_half_way(tmp_path, settings):
+    settings.KB_MAX_BODY_CHARS = 50
+    (tmp_path / "mixed.md").write_text("## small\n\nok\n\n## big\n\n" + "x" * 100 + "\n")
+    report = import_paths([tmp_path / "mixed.md"], split=True)
+    assert len(report.errors) == 1 and "longer than 50" in report.errors[0][1]
+    assert Note.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("---\ntitle: x\nno closing fence\n", "not closed"),
+        ("---\n- just\n- a list\n---\nbody\n", "mapping"),
+        ("---\ntitle: ''\n---\nbody\n", "title is empty"),
+        ("---\ntitle: x\nslug: 'a b/c'\n---\nbody\n", "slug"),
+        ("---\ntitle: x\ntags: {a: 1}\n---\nbody\n", "tags must be"),
+    ],
+)
+def test_it_explains_broken_front_matter(tmp_path, text, reason):
+    (tmp_path / "broken.md").write_text(text)
+    report = import_paths([tmp_path / "broken.md"])
+    assert len(report.errors) == 1 and reason in report.errors[0][1]
+    assert Note.objects.count() == 0
+
+
+def test_it_round_trips_export_import_export_losslessly(fixtures_dir, tmp_path, django_db_blocker):
+    import_paths([fixtures_dir / "split" / "long.md"], split=True)
+    import_paths([fixtures_dir / "import"])
+    note = Note.objects.get(slug="publish-ports")
+    note.body += "\n末尾に空白   \n\n\ttab\n"
+    note.save()
+    first = tmp_path / "first"
+    export_notes(first)
+
+    Note.objects.all().delete()
+    report = import_paths([first])
+    assert report.errors == []
+    second = tmp_path / "second"
+    export_notes(second)
+
+    files = sorted(p.name for p in first.iterdir())
+    assert files == sorted(p.name for p in second.iterdir())
+    assert len(files) == 5
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_the_commands_report_and_fail_on_bad_files(fixtures_dir, capsys):
+    with pytest.raises(CommandError, match="3 file"):
+        call_command("import_notes", str(fixtures_dir / "import"))
+    captured = capsys.readouterr()
+    assert "latin1.md: not valid UTF-8" in captured.err
+    assert "2 created" in captured.out
+
+
+def test_the_export_command_writes_files(make_note, tmp_path, capsys):
+    make_note(title="エクスポート", body="本文\n", tags=["a"])
+    call_command("export_notes", str(tmp_path / "out"))
+    text = (tmp_path / "out" / "エクスポート.md").read_text()
+    assert text == "---\ntitle: エクスポート\nslug: エクスポート\ntags:\n- a\n---\n本文\n"
+
+
+def test_starter_notes_load_only_into_an_empty_database(capsys):
+    call_command("load_starter_notes")
+    count = Note.objects.count()
+    assert 15 <= count <= 25
+    call_command("load_starter_notes")
+    assert Note.objects.count() == count
+    assert "not loaded" in capsys.readouterr().out

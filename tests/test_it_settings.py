@@ -1,0 +1,48 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_settings(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "KB_TESTING"}}
+    clean.update(env)
+    code = "import kb.settings as s; print(s.DATABASES['default']['HOST'], s.DATABASES['default']['NAME'])"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
+
+
+def test_it_refuses_to_start_without_secret_key_when_debug_is_off():
+    result = _load_settings(DATABASE_URL="postgresql://u@/kb?host=/tmp")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_it_reads_the_unix_socket_form_of_database_url():
+    result = _load_settings(SECRET_KEY="x", DATABASE_URL="postgresql://kb@/kbdb?host=/run/postgresql")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["/run/postgresql", "kbdb"]
+
+
+def test_it_refuses_databases_other_than_postgresql():
+    result = _load_settings(SECRET_KEY="x", DATABASE_URL="sqlite:///db.sqlite3")
+    assert result.returncode != 0
+    assert "PostgreSQL only" in result.stderr
+
+
+def test_it_reads_lists_and_flags_from_the_environment():
+    code = (
+        "import kb.settings as s; print(s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS, s.DEBUG, s.KB_PUBLIC_READ)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "KB_TESTING"}
+    env.update(
+        SECRET_KEY="x",
+        DATABASE_URL="postgresql://u@/kb?host=/tmp",
+        ALLOWED_HOSTS="kb.example.com, localhost",
+        CSRF_TRUSTED_ORIGINS="https://kb.example.com",
+        DEBUG="0",
+        KB_PUBLIC_READ="false",
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "['kb.example.com', 'localhost'] ['https://kb.example.com'] False False"

@@ -1,0 +1,221 @@
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from notes.models import Note
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_home_with_recent_notes_and_tags(client, make_note):
+    make_note(title="イメージの一覧", tags=["docker"])
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "イメージの一覧" in html
+    assert 'href="/tags/docker/"' in html
+    assert 'name="q"' in html
+
+
+def test_it_shows_a_note(client, make_note):
+    note = make_note(
+        title="ポート", body="## 公開\n\n```sh\ndocker run -p 8080:80 nginx\n```", tags=["network"]
+    )
+    response = client.get(note.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>ポート</h1>" in html
+    assert 'id="公開"' in html and 'class="toc"' in html
+    assert "docker run -p 8080:80 nginx" in re.sub(r"<[^>]+>", "", html)
+    assert "/tags/network/" in html
+
+
+def test_it_serves_unicode_slug_urls(client, make_note):
+    note = make_note(title="コンテナの破棄")
+    assert (
+        client.get("/notes/%E3%82%B3%E3%83%B3%E3%83%86%E3%83%8A%E3%81%AE%E7%A0%B4%E6%A3%84/").status_code
+        == 200
+    )
+    assert note.slug == "コンテナの破棄"
+
+
+def test_it_answers_404_for_missing_notes_and_tags(client):
+    assert client.get("/notes/nothing-here/").status_code == 404
+    assert client.get("/tags/nothing/").status_code == 404
+
+
+def test_it_lists_tags_with_counts(client, make_note):
+    make_note(title="a", tags=["docker"])
+    make_note(title="b", tags=["docker", "compose"])
+    html = client.get("/tags/").content.decode()
+    assert "docker" in html and "compose" in html
+    tag_page = client.get("/tags/docker/").content.decode()
+    assert ">a<" in tag_page and ">b<" in tag_page
+
+
+@pytest.mark.parametrize(
+    "method, url",
+    [
+        ("get", "/notes/new/"),
+        ("post", "/notes/new/"),
+        ("get", "/notes/n/edit/"),
+        ("post", "/notes/n/edit/"),
+        ("get", "/notes/n/delete/"),
+        ("post", "/notes/n/delete/"),
+        ("post", "/markdownx/markdownify/"),
+        ("post", "/markdownx/upload/"),
+    ],
+)
+def test_it_keeps_anonymous_users_from_writing(client, make_note, method, url):
+    make_note(title="n", slug="n", body="original")
+    response = getattr(client, method)(url, {"title": "hacked", "body": "x", "content": "x"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    note = Note.objects.get(slug="n")
+    assert (note.title, note.body) == ("n", "original")
+
+
+def test_it_hides_edit_links_from_anonymous_users(client, make_note):
+    note = make_note(title="n")
+    html = client.get(note.get_absolute_url()).content.decode()
+    assert "/edit/" not in html and "/notes/new/" not in html
+
+
+def test_it_creates_a_note(editor_client, editor):
+    response = editor_client.post(
+        "/notes/new/", {"title": "ログを見る", "body": "`docker logs -f web`\r\n", "tags": "docker, logs"}
+    )
+    note = Note.objects.get(title="ログを見る")
+    assert response.status_code == 302 and response["Location"] == note.get_absolute_url()
+    assert note.author == editor
+    assert note.body == "`docker logs -f web`\n"
+    assert sorted(note.tags.names()) == ["docker", "logs"]
+
+
+def test_it_edits_a_note(editor_client, make_note):
+    note = make_note(title="old", body="old body", tags=["a"])
+    response = editor_client.post(
+        f"/notes/{note.slug}/edit/", {"title": "new", "body": "new body", "tags": "b"}
+    )
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert (note.title, note.body, list(note.tags.names())) == ("new", "new body", ["b"])
+    assert "new body" in note.body_html
+
+
+def test_it_deletes_a_note_after_confirmation(editor_client, make_note):
+    note = make_note(title="消す")
+    assert editor_client.get(f"/notes/{note.slug}/delete/").status_code == 200
+    assert Note.objects.filter(pk=note.pk).exists()
+    editor_client.post(f"/notes/{note.slug}/delete/")
+    assert not Note.objects.filter(pk=note.pk).exists()
+
+
+def test_it_explains_invalid_input_and_keeps_the_text(editor_client):
+    response = editor_client.post("/notes/new/", {"title": "  ", "body": "my long draft"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "my long draft" in html
+    assert Note.objects.count() == 0
+
+
+def test_it_rejects_nul_bytes_with_a_message(editor_client):
+    response = editor_client.post("/notes/new/", {"title": "nul", "body": "a\x00b"})
+    assert response.status_code == 200
+    assert Note.objects.count() == 0
+    assert "error" in response.content.decode()
+
+
+def test_it_rejects_huge_bodies(editor_client, settings):
+    settings.KB_MAX_BODY_CHARS = 1000
+    response = editor_client.post("/notes/new/", {"title": "big", "body": "あ" * 1001})
+    assert response.status_code == 200
+    assert Note.objects.count() == 0
+    assert "1001" in response.content.decode()
+
+
+def test_it_previews_markdown_sanitised(editor_client):
+    response = editor_client.post("/markdownx/markdownify/", {"content": "**b** <script>x</script>"})
+    assert response.status_code == 200
+    assert b"<strong>b</strong>" in response.content and b"<script" not in response.content
+
+
+def _png(size=(4, 4)) -> io.BytesIO:
+    data = io.BytesIO()
+    Image.new("RGB", size, "red").save(data, "PNG")
+    data.seek(0)
+    data.name = "dot.png"
+    return data
+
+
+def test_it_uploads_images_into_media_root(editor_client, settings):
+    response = editor_client.post(
+        "/markdownx/upload/", {"image": _png()}, headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert response.status_code == 200
+    code = response.json()["image_code"]
+    assert code.startswith("![](/media/uploads/")
+    path = code[len("![](/media/") : -1]
+    assert (settings.MEDIA_ROOT / path).is_file()
+    assert editor_client.get(code[4:-1]).status_code == 200
+
+
+def test_it_refuses_non_images_and_large_uploads(editor_client, settings, monkeypatch):
+    fake = io.BytesIO(b"<script>alert(1)</script>")
+    fake.name = "evil.gif"
+    response = editor_client.post(
+        "/markdownx/upload/", {"image": fake}, headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert response.status_code == 400
+    # markdownx reads its limit once at import time.
+    monkeypatch.setattr("markdownx.forms.MARKDOWNX_UPLOAD_MAX_SIZE", 10)
+    response = editor_client.post(
+        "/markdownx/upload/", {"image": _png()}, headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert response.status_code == 400
+    assert not (settings.MEDIA_ROOT / "uploads").exists() or not any(
+        (settings.MEDIA_ROOT / "uploads").iterdir()
+    )
+
+
+def test_it_speaks_japanese_first_and_english_on_request(client):
+    # Browser language alone does not switch; the language switch does.
+    assert "最近のノート" in client.get("/", headers={"accept-language": "en-US,en"}).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert "Recent notes" in html
+    client.post("/i18n/setlang/", {"language": "ja", "next": "/"})
+    assert "最近のノート" in client.get("/").content.decode()
+
+
+def test_it_shows_the_editor_with_live_preview(editor_client):
+    html = editor_client.get("/notes/new/").content.decode()
+    assert "markdownx" in html and 'name="body"' in html and 'name="tags"' in html
+
+
+def test_admins_edit_notes_in_the_admin_and_listeners_hear_it(client, django_user_model, make_note):
+    from notes.signals import note_saved
+
+    admin = django_user_model.objects.create_superuser("boss", password="pw")
+    client.force_login(admin)
+    note = make_note(title="admin", body="old")
+    heard = []
+
+    def listen(sender, note, **kwargs):
+        heard.append(sorted(note.tags.names()))
+
+    note_saved.connect(listen)
+    try:
+        response = client.post(
+            f"/admin/notes/note/{note.pk}/change/",
+            {"title": "admin", "slug": note.slug, "body": "new **body**", "tags": "x, y"},
+        )
+    finally:
+        note_saved.disconnect(listen)
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert "<strong>body</strong>" in note.body_html
+    assert heard == [["x", "y"]]
