@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, timeout: float, interval: float, **options):
         settings = connection.settings_dict
-        where = f"{settings.get('HOST') or 'local socket'}:{settings.get('PORT') or 5432}/{settings.get('NAME')}"
+        where = (
+            f"{settings.get('HOST') or 'local socket'}:{settings.get('PORT') or 5432}/{settings.get('NAME')}"
+        )
         deadline = time.monotonic() + timeout
         attempt = 0
         while True:
