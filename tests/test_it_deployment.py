@@ -32,7 +32,7 @@ def test_it_documents_the_backup_command_that_compose_test_runs():
     backup = re.search(r"sh -c '(pg_dump [^']+)'", note)
     assert backup, "the note shows no pg_dump command"
     assert backup.group(1) in (ROOT / "scripts" / "compose-test").read_text()
-    assert backup.group(1) in (ROOT / "docs" / "self-hosting.md").read_text()
+    assert backup.group(1) in (ROOT / "README.md").read_text()
 
 
 def test_it_names_the_compose_volumes_and_bind_mounts_it_describes():
