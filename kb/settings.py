@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kb.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -109,10 +110,12 @@ def _database() -> dict:
     if not config["ENGINE"].endswith("postgresql"):
         raise ImproperlyConfigured("kb runs on PostgreSQL only; DATABASE_URL must be postgresql://…")
     # The unix-socket form (postgresql://user@/db?host=/path) arrives as an option.
-    host = config.get("OPTIONS", {}).pop("host", None)
+    # dj-database-url leaves OPTIONS out for a plain URL (postgresql://kb:pw@db:5432/kb).
+    options = config.setdefault("OPTIONS", {})
+    host = options.pop("host", None)
     if host and not config.get("HOST"):
         config["HOST"] = host
-    config["OPTIONS"].setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
+    options.setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
     config["TEST"] = {"NAME": os.environ.get("KB_TEST_DB_NAME", "test_kb")}
     return config
 
