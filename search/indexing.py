@@ -86,7 +86,7 @@ def document_row(note: Note, tags: list[str]) -> tuple[list, list[str]]:
     )
     title_vector = to_tsvector_literal({"A": note.title, "B": " ".join(tags)})
     plain = " ".join("".join(parser.plain).split())
-    words = _words(document_terms(note.title + " " + " ".join(parser.prose) + " " + headings))
+    words = _words(document_terms(" ".join([note.title, headings, *parser.prose, *parser.code])))
     return [note.pk, document, title_vector, normalize(note.title).strip()[:200], plain], words
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 
 from notes.models import Note
 from search import synonyms, typos
@@ -132,3 +134,10 @@ def search(q: str, tag: str | None = None) -> Results:
     results.ids = ids
     results.capped = len(ids) >= CANDIDATES
     return results
+
+
+def ranked(notes: QuerySet[Note], q: str, tag: str | None = None) -> QuerySet[Note]:
+    """``notes`` narrowed to the matches of ``q`` and ordered best first."""
+    ids = search(q, tag=tag).ids
+    position = RawSQL("array_position(%s::bigint[], notes_note.id)", (ids,))
+    return notes.filter(pk__in=ids).annotate(search_position=position).order_by("search_position")

@@ -179,6 +179,7 @@ _INTENT_JA = sorted(
     reverse=True,
 )
 _INTENT_JA_RE = re.compile("|".join(map(re.escape, _INTENT_JA)))
+_WAY_OF_RE = re.compile(f"(?<=[{_HIRA}])方")
 _STOP_HIRA = frozenset("を が は に で の と へ も や か から まで より など って".split())
 STOP_WORDS_EN = frozenset(
     """a an the to of in on for with and or how do does i can what is are my me
@@ -301,6 +302,7 @@ def _word_fragment(word: str) -> str:
 def cjk_stems(run: str) -> list[tuple[str, bool]]:
     """Content stems of a normalized CJK query run: (stem, had_trailing_hiragana)."""
     run = _INTENT_JA_RE.sub(" ", run)
+    run = _WAY_OF_RE.sub(" ", run)  # 書き方, 使い方: "the way of doing", not a topic
     stems: list[tuple[str, bool]] = []
     for chunk in run.split():
         found = False

@@ -19,6 +19,7 @@ GROUPS = [
     "掃除, 片付け, prune, cleanup",
     "実行, exec, execute",
     "軽量化, slim",
+    "マルチステージ, multi-stage, multistage",
     "コピー, copy, cp",
     "バックアップ, backup",
     "接続, connect",

@@ -1,0 +1,192 @@
+"""Search through the ORM and HTTP: index upkeep, Japanese and code queries, API, page."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from notes.importing import import_paths
+from notes.models import Note
+from search import synonyms
+from search.models import SearchDocument, Synonym
+from search.queries import search
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(q: str, **kwargs) -> list[str]:
+    return [n.title for n in Note.objects.search(q, **kwargs)]
+
+
+@pytest.fixture
+def delete_synonyms(db):
+    Synonym.objects.all().delete()
+    Synonym.objects.create(words="削除, 破棄, 消す, remove, rm")
+    synonyms.clear()
+    yield
+    synonyms.clear()
+
+
+def test_index_follows_create_edit_and_delete(make_note):
+    note = make_note(title="片付けメモ", body="古いコンテナを破棄する手順。")
+    assert titles("コンテナを破棄したい") == ["片付けメモ"]
+
+    note.body = "ボリュームを確認する手順。"
+    note.save_with_tags(["volume"])
+    assert titles("コンテナ") == []
+    assert titles("ボリューム") == ["片付けメモ"]
+    assert titles("volume") == ["片付けメモ"]  # tags are indexed too
+
+    note.delete()
+    assert not SearchDocument.objects.exists()
+    assert titles("ボリューム") == []
+
+
+def test_imported_notes_are_searchable(db, tmp_path):
+    (tmp_path / "net.md").write_text("# ネットワーク\n\nコンテナ同士の名前解決について。\n", encoding="utf-8")
+    import_paths([tmp_path / "net.md"])
+    assert titles("名前解決") == ["ネットワーク"]
+
+
+def test_reindex_rebuilds_the_index(make_note):
+    make_note(title="ヘルスチェック", body="healthcheck を書く")
+    SearchDocument.objects.all().delete()
+    assert titles("healthcheck") == []
+    call_command("reindex", stdout=open("/dev/null", "w"))
+    assert titles("healthcheck") == ["ヘルスチェック"]
+
+
+def test_japanese_queries(make_note, delete_synonyms):
+    make_note(title="イメージの軽量化", body="マルチステージでイメージを小さくする。")
+    make_note(title="コンテナの後始末", body="止めたコンテナは docker rm で消す。")
+    make_note(title="ブログの書き方", body="記事を書く。")
+    assert titles("軽くする方法") == ["イメージの軽量化"]
+    assert titles("コンテナを削除したい") == ["コンテナの後始末"]  # 削除 = 消す (synonym)
+    assert titles("ｺﾝﾃﾅ") == ["コンテナの後始末"]  # half-width katakana
+    assert titles("ブログ") == ["ブログの書き方"]
+
+
+def test_long_vowel_variants_match(make_note):
+    make_note(title="サーバーの設定", body="")
+    make_note(title="インタフェース", body="")
+    assert titles("サーバ") == ["サーバーの設定"]
+    assert titles("インターフェース") == ["インタフェース"]
+
+
+def test_code_tokens(make_note):
+    make_note(title="ポート", body="`docker run -d -p 8080:80 nginx` で公開する。")
+    make_note(title="マウント", body="`docker run --mount type=volume,dst=/var/lib/mysql mysql`")
+    make_note(title="compose", body="設定は docker-compose.yml に書く。")
+    assert titles("-p 8080:80") == ["ポート"]
+    assert titles("--mount") == ["マウント"]
+    assert titles("/var/lib/mysql") == ["マウント"]
+    assert titles("docker-compose") == ["compose"]
+    assert titles("compose.yml") == ["compose"]
+
+
+def test_exact_title_match_comes_first(make_note):
+    make_note(title="docker の基本", body="docker docker docker docker run")
+    make_note(title="docker", body="短い")
+    assert titles("docker")[0] == "docker"
+
+
+def test_typo_is_expanded_and_suggested(make_note):
+    make_note(title="コンテナ入門", body="docker run で起動する。kubernetes も触る。")
+    results = search("dokcer 起動")
+    assert results.suggestion == "docker 起動"
+    assert [n.title for n in Note.objects.filter(pk__in=results.ids)] == ["コンテナ入門"]
+    assert titles("kubernets") == ["コンテナ入門"]
+
+
+def test_api_shape(client, make_note):
+    make_note(title="ボリュームのバックアップ", body="tar でボリュームを固める。", tags=["volume", "backup"])
+    resp = client.get("/api/search", {"q": "ボリューム バックアップ", "limit": 5})
+    assert resp.status_code == 200
+    data = resp.json()
+    assert data["query"] == "ボリューム バックアップ"
+    assert data["count"] == 1
+    (hit,) = data["results"]
+    assert set(hit) == {"slug", "title", "url", "tags", "snippet"}
+    assert hit["url"].startswith("http://testserver/notes/")
+    assert hit["tags"] == ["backup", "volume"]
+    assert "<mark>ボリューム</mark>" in hit["snippet"]
+
+
+def test_api_rejects_bad_parameters(client):
+    resp = client.get("/api/search", {"q": "x", "limit": "lots"})
+    assert resp.status_code == 400
+    assert "limit" in resp.json()["fields"]
+
+
+def test_api_needs_read_access(client, settings):
+    settings.KB_PUBLIC_READ = False
+    assert client.get("/api/search", {"q": "x"}).status_code == 401
+    assert client.get("/search/", {"q": "x"}).status_code == 302
+
+
+def test_tag_filter_and_facets(client, make_note):
+    make_note(title="ログ A", body="コンテナのログ", tags=["logs"])
+    make_note(title="ログ B", body="コンテナのログ", tags=["logs", "compose"])
+    make_note(title="ネット", body="コンテナのネットワーク", tags=["network"])
+    assert sorted(titles("コンテナ", tag="logs")) == ["ログ A", "ログ B"]
+    resp = client.get("/search/", {"q": "コンテナ"})
+    html = resp.content.decode()
+    assert 'href="?q=%E3%82%B3%E3%83%B3%E3%83%86%E3%83%8A&amp;tag=logs"' in html
+    assert 'logs <span class="n">2</span>' in html
+    resp = client.get("/search/", {"q": "コンテナ", "tag": "network"})
+    assert "ネット" in resp.content.decode() and "ログ A" not in resp.content.decode()
+
+
+def test_pagination(client, make_note):
+    for i in range(25):
+        make_note(title=f"メモ {i}", body="共通の単語 zebra")
+    page1 = client.get("/search/", {"q": "zebra"}).content.decode()
+    page2 = client.get("/search/", {"q": "zebra", "page": 2}).content.decode()
+    assert page1.count('class="result-link"') == 20
+    assert page2.count('class="result-link"') == 5
+    assert 'rel="next"' in page1 and 'rel="prev"' in page2
+
+
+def test_page_escapes_html_and_highlights(client, make_note):
+    make_note(title="<b>太字</b> のメモ", body="`<script>alert(1)</script>` とコンテナ")
+    resp = client.get("/search/", {"q": "コンテナ <script>"})
+    html = resp.content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;b&gt;太字&lt;/b&gt;" in html
+    assert "<mark>コンテナ</mark>" in html
+    assert "&lt;<mark>script</mark>&gt;" in html
+
+
+def test_htmx_gets_only_the_results_fragment(client, make_note):
+    make_note(title="ネットワーク", body="bridge")
+    resp = client.get("/search/", {"q": "bridge"}, headers={"HX-Request": "true"})
+    html = resp.content.decode()
+    assert "<html" not in html and "ネットワーク" in html
+
+
+def test_bad_page_number_is_a_clear_error(client):
+    resp = client.get("/search/", {"q": "x", "page": "0"})
+    assert resp.status_code == 400
+    assert "page" in resp.content.decode()
+
+
+def test_synonym_edits_apply_at_once(make_note):
+    make_note(title="掃除", body="prune で片付ける")
+    assert titles("後片付け") == []
+    Synonym.objects.create(words="後片付け, prune")
+    assert titles("後片付け") == ["掃除"]
+
+
+def test_opensearch_description(client):
+    resp = client.get("/opensearch.xml")
+    assert resp["Content-Type"].startswith("application/opensearchdescription+xml")
+    assert "http://testserver/search/?q={searchTerms}" in resp.content.decode()
+    home = client.get("/").content.decode()
+    assert 'rel="search" type="application/opensearchdescription+xml"' in home
+
+
+def test_api_counts_json_is_utf8(client, make_note):
+    make_note(title="日本語", body="漢字")
+    resp = client.get("/api/search", {"q": "漢字"})
+    assert "日本語" in resp.content.decode()
+    assert json.loads(resp.content)["count"] == 1

@@ -1,0 +1,34 @@
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_results_update_as_you_type_and_open_with_the_keyboard(page, make_note):
+    make_note(title="コンテナの破棄", body="止めたコンテナは `docker rm` で破棄する。")
+    make_note(title="ボリュームのバックアップ", body="ボリュームを tar で固める。")
+    wanted = make_note(title="ボリュームの作成", body="docker volume create でボリュームを作る。")
+
+    page.goto("/")
+    page.keyboard.press("/")
+    page.keyboard.type("コンテナ")
+    page.keyboard.press("Enter")  # the header box is a plain form
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    assert page.locator("#search-results mark").first.inner_text() == "コンテナ"
+
+    box = page.locator("#search-q")
+    box.fill("")
+    box.type("ボリューム 作成", delay=30)  # htmx swaps the results in while typing
+    page.wait_for_function(
+        "document.querySelectorAll('#search-results .result-link').length === 1"
+        " && document.querySelector('#search-results .result-link').textContent.includes('作成')"
+    )
+    assert page.locator("#search-results .snippet mark").count() >= 2
+    assert "q=" in page.url  # the URL follows the query, so it can be shared
+
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.className") == "result-link"
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{wanted.get_absolute_url()}")
+    assert page.locator("h1").inner_text() == "ボリュームの作成"
