@@ -29,13 +29,20 @@ def prepare(entry: Entry) -> Entry:
     entry.command_key = placeholders.command_key(entry.command)
     # Length as shown (choices at their first spelling, fields as one word each).
     entry.command_len = min(len(placeholders.fill(entry.command).split()), 32767)
+    # A tldr page's description says what the command is for (B, like the title); the
+    # explanation of an extracted entry is the sentence around it, which may be about
+    # something else (D, barely counted by ranking).
+    describes = entry.origin == Entry.Origin.TLDR
     entry.search_vector = to_tsvector_literal(
         {
             "A": entry.tasks,
-            # The note's title says what a section is about when its own heading does not.
-            "B": [*entry.tags, entry.note.title if entry.note_id else ""],
+            "B": [
+                *entry.tags,
+                entry.note.title if entry.note_id else "",
+                entry.explanation if describes else "",
+            ],
             "C": [placeholders.command_words(entry.command)],
-            "D": [entry.explanation],
+            "D": ["" if describes else entry.explanation],
         }
     )
     return entry
@@ -73,7 +80,13 @@ def entries_for_note(note, tags: list[str] | None = None, description: str = "")
 def replace_note_entries(note, **kwargs) -> int:
     """Swap a note's derived entries for freshly extracted ones; manual ones stay."""
     new = entries_for_note(note, **kwargs)
+    old = Entry.objects.filter(note=note).exclude(origin=Entry.Origin.MANUAL)
+    if is_tldr_note(note):
+        # An edited tldr page keeps its commands' prior until the next popularity.refresh().
+        prior = dict(old.values_list("command_key", "popularity"))
+        for entry in new:
+            entry.popularity = prior.get(entry.command_key, entry.popularity)
     with transaction.atomic():
-        Entry.objects.filter(note=note).exclude(origin=Entry.Origin.MANUAL).delete()
+        old.delete()
         Entry.objects.bulk_create(new, batch_size=500)
     return len(new)

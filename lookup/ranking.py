@@ -53,6 +53,14 @@ def term_weight(term: Term) -> float:
     return 1.0
 
 
+_LEXEME_RE = re.compile(r"('(?:[^']|'')*')(:\*)?")
+
+
+def weighted(tsquery: str, weights: str) -> str:
+    """The same tsquery matching only lexemes of the given weights ('x':* → 'x':*ABC)."""
+    return _LEXEME_RE.sub(lambda m: f"{m.group(1)}:{'*' if m.group(2) else ''}{weights}", tsquery)
+
+
 def candidate_queries(terms: list[str], weights: list[float]) -> list[str]:
     """tsqueries from strict to loose: all important terms, all but one, … any term."""
     strong = [t for t, w in zip(terms, weights, strict=True) if w >= 1.0] or terms
@@ -81,17 +89,23 @@ def lookup(qs, q: str, limit: int = 10) -> list:
     words = command_words_of(q)
     key = " ".join(words)
     lang = "ja" if _CJK_RE.search(q) else "en"
-    coverage = " + ".join(f"(search_vector @@ %s::tsquery)::int * {w}" for w in weights)
+    # A term found in the task, tags or command counts fully; one found only in the
+    # explanation (a page's description, the sentence around an inline command) a little.
+    coverage = " + ".join(
+        f"CASE WHEN search_vector @@ %s::tsquery THEN {w} WHEN search_vector @@ %s::tsquery THEN {w * 0.3} ELSE 0 END"
+        for w in weights
+    )
+    coverage_params = [p for t in terms for p in (weighted(t, "ABC"), t)]
     score = RawSQL(
         f"({coverage}) * 1.0"
         " + CASE WHEN command_key = %s THEN 0.9"
         "   WHEN command_key <> '' AND starts_with(%s, command_key || ' ') THEN 0.5 ELSE 0 END"
         " + ts_rank(%s, search_vector, %s::tsquery) * 0.5"
-        " + CASE WHEN language = %s THEN 0.1 ELSE 0 END"
+        " + CASE WHEN language = %s THEN 0.3 ELSE 0 END"
         " + popularity * 0.3"
         # Key bindings and bare placeholders ("<F>", "{{cmd}}") are not commands to look up.
         " + CASE WHEN command_key = '' THEN -1.0 ELSE 0.3 / (1 + command_len) END",
-        [*terms, key, key, RANK_WEIGHTS, any_term, lang],
+        [*coverage_params, key, key, RANK_WEIGHTS, any_term, lang],
         output_field=FloatField(),
     )
     # Rank the rows that have every important term first and widen only when that

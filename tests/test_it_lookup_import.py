@@ -61,3 +61,20 @@ def test_missing_folder_is_a_clear_error(tmp_path):
 
     with pytest.raises(CommandError, match="is not a folder"):
         call_command("import_tldr", str(tmp_path / "nope"))
+
+
+def test_popularity_prior_from_cross_references(fixtures_dir, make_note):
+    from lookup import popularity
+
+    call_command("import_tldr", str(fixtures_dir / "lookup" / "tldr"))
+    tool = Entry.objects.get(command="kbtool --version")
+    assert 0 < tool.popularity <= 1  # kbtool turns up in the other kbtool pages
+    note_entry = Entry.objects.get(note=make_note(title="t", body="`$ kbtool list`\n"))
+    assert note_entry.popularity == 0.8  # the team's own notes rank as well-known commands
+    assert popularity.refresh() == 0  # nothing changed since the import computed it
+
+    # editing a tldr page in the browser keeps its commands' prior
+    note = tool.note
+    note.body = note.body.replace("Show the version", "Print the version")
+    note.save_with_tags(["tldr", "common"])
+    assert Entry.objects.get(command="kbtool --version").popularity == tool.popularity
