@@ -9,6 +9,7 @@ from django.db import transaction
 from lookup import placeholders
 from lookup.extract import extract
 from lookup.models import Entry
+from lookup.tldr import parse_page, summary
 from search.tokenize import to_tsvector_literal
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -55,6 +56,8 @@ def is_tldr_note(note) -> bool:
 def entries_for_note(note, tags: list[str] | None = None, description: str = "") -> list[Entry]:
     """Unsaved entries for everything extract() finds in the note."""
     tldr = is_tldr_note(note)
+    if tldr and not description:
+        description = summary(parse_page(note.body).description)
     if tags is None:
         tags = [t.lower() for t in note.tags.names()]
     out = []

@@ -73,6 +73,12 @@ def parse_page(text: str) -> TldrPage:
     return page
 
 
+def summary(description: str, limit: int = 300) -> str:
+    """The first sentence of a page's description: the explanation of its entries."""
+    first = re.split(r"(?<=\.)\s|(?<=。)", description.strip(), maxsplit=1)[0]
+    return first[:limit]
+
+
 def language_of(pages_dir: Path) -> str:
     """`pages` is English; `pages.ja` is Japanese; `pages.pt_BR` → `pt_BR`."""
     name = pages_dir.name

@@ -21,7 +21,7 @@ from taggit.models import Tag, TaggedItem
 from lookup import popularity
 from lookup.indexing import TLDR_KEY_PREFIX, entries_for_note
 from lookup.models import Entry
-from lookup.tldr import iter_pages, parse_page
+from lookup.tldr import iter_pages, parse_page, summary
 from notes.models import Note
 
 BATCH = 500
@@ -69,7 +69,7 @@ def _read(root: Path, report: TldrReport) -> list[_Page]:
                 title=title,
                 body=text,
                 tags=["tldr", platform.lower()],
-                description=parsed.description.split(". ")[0][:300],
+                description=summary(parsed.description),
             )
         )
     return pages

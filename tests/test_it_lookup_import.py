@@ -78,3 +78,15 @@ def test_popularity_prior_from_cross_references(fixtures_dir, make_note):
     note.body = note.body.replace("Show the version", "Print the version")
     note.save_with_tags(["tldr", "common"])
     assert Entry.objects.get(command="kbtool --version").popularity == tool.popularity
+
+
+def test_rebuild_lookup_reextracts_and_keeps_manual_entries(fixtures_dir, make_note):
+    call_command("import_tldr", str(fixtures_dir / "lookup" / "tldr"))
+    note = make_note(title="t", body="`$ docker ps -a`\n")
+    Entry(tasks=["手書き"], command="echo hi", origin="manual").save()
+    Entry.objects.filter(note=note).delete()
+    before = Entry.objects.count()
+    call_command("rebuild_lookup")
+    assert Entry.objects.count() == before + 1
+    assert Entry.objects.filter(command="echo hi", origin="manual").exists()
+    assert Entry.objects.get(command="kbtool --version").explanation == "Made-up tool used by kb's tests."

@@ -40,3 +40,14 @@ def test_iter_pages_languages_and_platforms():
     }
     only_ja = {lang for _, lang, _ in iter_pages(FIXTURES / "pages.ja")}
     assert only_ja == {"ja"}
+
+
+def test_summary_is_the_first_sentence():
+    from lookup.tldr import summary
+
+    assert summary("Archiving utility. Often combined with gzip.") == "Archiving utility."
+    assert (
+        summary("リポジトリにファイルをコミットします。詳細は下へ。")
+        == "リポジトリにファイルをコミットします。"
+    )
+    assert summary("Version 1.2 of the tool") == "Version 1.2 of the tool"

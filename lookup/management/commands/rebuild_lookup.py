@@ -6,7 +6,6 @@ from django.db import transaction
 from lookup import popularity
 from lookup.indexing import entries_for_note
 from lookup.models import Entry
-from lookup.tldr import parse_page
 from notes.models import Note
 
 
@@ -21,10 +20,7 @@ class Command(BaseCommand):
             buffer: list[Entry] = []
             for note in Note.objects.prefetch_related("tags").iterator(chunk_size=1000):
                 tags = [t.name.lower() for t in note.tags.all()]
-                description = ""
-                if note.import_key and note.import_key.startswith("tldr:"):
-                    description = parse_page(note.body).description.split(". ")[0][:300]
-                buffer.extend(entries_for_note(note, tags=tags, description=description))
+                buffer.extend(entries_for_note(note, tags=tags))
                 if len(buffer) >= 5000:
                     count += len(Entry.objects.bulk_create(buffer, batch_size=1000))
                     buffer = []
