@@ -11,22 +11,52 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable
 
 from search.tokenize import (
-    _RUN_RE,
+    _LONG_VOWEL_RE,
     _SUBWORD_RE,
+    KATA_CHARS,
     Query,
-    _clean_token,
     _is_cjk,
-    singular,
 )
 
+MAX_CHARS = 3000  # snippets come from the start of long notes; keeps search pages fast
+_EDGE = re.escape("\"'`()[]{}<>,;!?*|")
 _CLUSTER = re.compile("(?s).[\uff9e\uff9f\u3099\u309a\u0300-\u036f]*")
-_KATA = re.compile("[\u30a1-\u30fa\u30fd-\u30ff\u31f0-\u31ff]")
+_KATA = re.compile(f"[{KATA_CHARS}]")
 
 
-def _normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
-    """Normalize like ``tokenize.normalize``; map each output char to its source span."""
+SpanMap = Callable[[int, int], tuple[int, int]]
+
+
+def _normalize_with_map(text: str) -> tuple[str, SpanMap]:
+    """Normalize like ``tokenize.normalize``; return it and a map of spans back to ``text``."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    if len(folded) != len(text):
+        norm, starts, ends = _slow_normalize_with_map(text)
+        return norm, lambda s, e: (starts[s], ends[e - 1])
+    # Fast path (nearly all text): NFKC and lower() kept one char per char, so only the
+    # folded long-vowel runs shift positions. marks[k]: where run k was cut, in norm positions.
+    marks: list[int] = []
+    shift: list[int] = []  # chars removed up to and including run k
+    removed = 0
+    for m in _LONG_VOWEL_RE.finditer(folded):
+        marks.append(m.start() - removed)
+        removed += m.end() - m.start()
+        shift.append(removed)
+
+    def to_text(s: int, e: int) -> tuple[int, int]:
+        k = bisect_right(marks, s)
+        start = s + (shift[k - 1] if k else 0)
+        k = bisect_right(marks, e)  # a run cut at e belongs to the last char: include it
+        return start, e + (shift[k - 1] if k else 0)
+
+    return (_LONG_VOWEL_RE.sub("", folded) if marks else folded), to_text
+
+
+def _slow_normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -42,27 +72,30 @@ def _normalize_with_map(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(out), starts, ends
 
 
+def _word_pattern(query: Query) -> re.Pattern[str] | None:
+    """One regex for the query's non-CJK words: whole tokens, sub-words, plurals, prefixes."""
+    words = sorted((w for w in query.highlights if not _is_cjk(w)), key=len, reverse=True)
+    alts = []
+    for w in words:
+        if _SUBWORD_RE.fullmatch(w):
+            plural = "(?:s|es)?" if w.isascii() and w.isalpha() else ""
+            alts.append(rf"(?<![^\W_]){re.escape(w)}{plural}(?![^\W_])")
+        else:  # a code token such as -p, 8080:80 or /var/lib/mysql
+            alts.append(rf"(?<![^\s{_EDGE}]){re.escape(w)}(?![^\s{_EDGE}.:])")
+    alts += [rf"(?<![^\W_]){re.escape(p)}[^\W_]*" for p in sorted(query.prefixes, key=len, reverse=True)]
+    return re.compile("|".join(alts)) if alts else None
+
+
 def _spans(norm: str, query: Query) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    words = {w for w in query.highlights if not _is_cjk(w)}
     for needle in (w for w in query.highlights if _is_cjk(w)):
         start = norm.find(needle)
         while start >= 0:
             spans.append((start, start + len(needle)))
             start = norm.find(needle, start + len(needle))
-    prefixes = tuple(query.prefixes)
-    for m in _RUN_RE.finditer(norm):
-        if not m.group(2):
-            continue
-        token = _clean_token(m.group(2))
-        offset = m.start(2) + m.group(2).find(token)
-        if token in words:
-            spans.append((offset, offset + len(token)))
-            continue
-        for sub in _SUBWORD_RE.finditer(token):
-            word = sub.group(0)
-            if word in words or singular(word) in words or (prefixes and word.startswith(prefixes)):
-                spans.append((offset + sub.start(), offset + sub.end()))
+    pattern = _word_pattern(query)
+    if pattern:
+        spans.extend(m.span() for m in pattern.finditer(norm))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -75,9 +108,9 @@ def _spans(norm: str, query: Query) -> list[tuple[int, int]]:
 
 def highlight(text: str, query: Query, width: int = 160) -> str:
     """Return an HTML-safe snippet of about ``width`` characters with hits in <mark>."""
-    text = " ".join(text.split())
-    norm, starts, ends = _normalize_with_map(text)
-    spans = [(starts[s], ends[e - 1]) for s, e in _spans(norm, query)]
+    text = " ".join(text[:MAX_CHARS].split())
+    norm, to_text = _normalize_with_map(text)
+    spans = [to_text(s, e) for s, e in _spans(norm, query)]
     start, end = 0, len(text)
     if len(text) > width:
         best, start = -1, 0

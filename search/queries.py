@@ -21,26 +21,32 @@ from search import synonyms, typos
 from search.highlight import highlight
 from search.tokenize import Query, normalize, parse_query, singular
 
-CANDIDATES = 1000
-TITLE_CANDIDATES = 200
+CANDIDATES = 200
+TITLE_CANDIDATES = 50
 # ts_rank weights for D (code), C (prose), B (tags, headings), A (title).
 WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 
 _TAG_FILTER = """ AND note_id IN (SELECT ti.object_id FROM taggit_taggeditem ti
     JOIN taggit_tag t ON t.id = ti.tag_id WHERE t.slug = %(tag)s AND ti.content_type_id = %(ct)s)"""
 
+# The newest CANDIDATES matches (ORDER BY note_id DESC LIMIT) are ranked, plus title hits and
+# the exact title. For a common word PostgreSQL walks the primary key backwards and stops
+# after a few hundred rows; for a rare one it uses the GIN index. Either way it never builds
+# and ranks the full match set.
 _RANKED = """
-WITH q AS (SELECT %(tsq)s::tsquery AS q),
-cand AS (
+WITH cand AS (
     (SELECT note_id FROM search_searchdocument WHERE title_key = %(key)s {tag} LIMIT 5)
     UNION
-    (SELECT note_id FROM search_searchdocument, q WHERE title_vector @@ q.q {tag} LIMIT %(tcap)s)
+    (SELECT note_id FROM search_searchdocument WHERE title_vector @@ %(tsq)s::tsquery {tag}
+     ORDER BY note_id DESC LIMIT %(tcap)s)
     UNION
-    (SELECT note_id FROM search_searchdocument, q WHERE document @@ q.q {tag} LIMIT %(cap)s)
+    (SELECT note_id FROM search_searchdocument WHERE document @@ %(tsq)s::tsquery {tag}
+     ORDER BY note_id DESC LIMIT %(cap)s)
 )
-SELECT d.note_id FROM cand JOIN search_searchdocument d USING (note_id), q
+SELECT d.note_id FROM cand JOIN search_searchdocument d USING (note_id)
 ORDER BY d.title_key = %(key)s DESC,
-    ts_rank(%(weights)s, d.document, q.q, 1) + ts_rank(d.title_vector, q.q) DESC, d.note_id DESC
+    ts_rank(%(weights)s, d.document, %(tsq)s::tsquery, 1) + ts_rank(d.title_vector, %(tsq)s::tsquery) DESC,
+    d.note_id DESC
 """
 
 _FACETS = """
@@ -54,6 +60,13 @@ GROUP BY t.name, t.slug ORDER BY count(*) DESC, t.name LIMIT 30
 class Hit:
     note: Note
     snippet: str
+    tags: list[tuple[str, str]]  # (name, slug)
+
+
+_PAGE_TAGS = """
+SELECT ti.object_id, t.name, t.slug FROM taggit_taggeditem ti JOIN taggit_tag t ON t.id = ti.tag_id
+WHERE ti.content_type_id = %s AND ti.object_id = ANY(%s) ORDER BY t.name
+"""
 
 
 @dataclass
@@ -69,13 +82,21 @@ class Results:
         return len(self.ids)
 
     def hits(self, offset: int = 0, limit: int = 20) -> list[Hit]:
+        """One page of results with snippets; three small queries, whatever the page size."""
         page = self.ids[offset : offset + limit]
-        notes = Note.objects.filter(pk__in=page).prefetch_related("tags")
-        by_id = {n.pk: n for n in notes}
+        by_id = {n.pk: n for n in Note.objects.filter(pk__in=page).only("id", "title", "slug")}
+        tags: dict[int, list[tuple[str, str]]] = {}
         with connection.cursor() as cur:
             cur.execute("SELECT note_id, plain FROM search_searchdocument WHERE note_id = ANY(%s)", [page])
             plain = dict(cur.fetchall())
-        return [Hit(by_id[i], highlight(plain.get(i, ""), self.query)) for i in page if i in by_id]
+            cur.execute(_PAGE_TAGS, [_note_ct(), page])
+            for note_id, name, slug in cur.fetchall():
+                tags.setdefault(note_id, []).append((name, slug))
+        return [
+            Hit(by_id[i], highlight(plain.get(i, ""), self.query), tags.get(i, []))
+            for i in page
+            if i in by_id
+        ]
 
     def facets(self) -> list[tuple[str, str, int]]:
         if not self.ids:

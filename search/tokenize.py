@@ -49,7 +49,7 @@ from dataclasses import dataclass, field, replace
 
 _KANJI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3006"
 _HIRA = "\u3041-\u309f"
-_KATA = "\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"
+_KATA = KATA_CHARS = "\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"
 _HANGUL = "\uac00-\ud7af"
 _CJK = _KANJI + _HIRA + _KATA + _HANGUL
 # CJK punctuation, the middle dot and fullwidth forms NFKC keeps separate words.

@@ -59,7 +59,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
                 "slug": hit.note.slug,
                 "title": hit.note.title,
                 "url": request.build_absolute_uri(hit.note.get_absolute_url()),
-                "tags": sorted(t.name for t in hit.note.tags.all()),
+                "tags": [name for name, _ in hit.tags],
                 "snippet": hit.snippet,
             }
             for hit in hits
