@@ -114,7 +114,7 @@ def login(live_server):
         page.goto("/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
+        page.click("form.login button[type=submit]")
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     return do_login
