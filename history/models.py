@@ -34,7 +34,6 @@ class Revision(models.Model):
 
     class Kind(models.TextChoices):
         EDIT = "edit", _("edit")
-        RESTORE = "restore", _("restore")
         DELETE = "delete", _("delete")
 
     note = models.ForeignKey(Note, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions")

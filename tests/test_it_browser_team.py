@@ -60,7 +60,9 @@ def test_it_shows_the_conflict_page_to_the_second_of_two_editors(
 
 
 def test_it_runs_its_pages_without_csp_violations(page, login, editor, make_note):
-    note = make_note(title="コンテナのログ", body="## ログ\n\n```sh\ndocker logs -f web\n```\n", tags=["docker"])
+    note = make_note(
+        title="コンテナのログ", body="## ログ\n\n```sh\ndocker logs -f web\n```\n", tags=["docker"]
+    )
     note.body += "\n追記\n"
     note.save_with_tags(["docker"])
     console: list[str] = []

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('note_key', models.BigIntegerField()),
                 ('number', models.PositiveIntegerField()),
-                ('kind', models.CharField(choices=[('edit', 'edit'), ('restore', 'restore'), ('delete', 'delete')], default='edit', max_length=10)),
+                ('kind', models.CharField(choices=[('edit', 'edit'), ('delete', 'delete')], default='edit', max_length=10)),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('slug', models.CharField(max_length=140)),
                 ('body', models.TextField(blank=True)),
