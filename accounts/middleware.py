@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
 from accounts.access import can_read, unauthorized
-from accounts.models import ApiToken
+from accounts.models import TOKEN_PREFIX, ApiToken
 
 # Reachable without a login even on a private site.
 OPEN_PREFIXES = ("/accounts/login/", "/healthz", "/i18n/", "/admin/login/", "/favicon.ico")
@@ -30,7 +30,7 @@ class ApiTokenMiddleware:
 
     Tokens only work for GET/HEAD: they are for reading by scripts, and a
     request that changes data must come from a browser session with its CSRF
-    token. A wrong or revoked token is an error, not a silent anonymous read.
+    token. A wrong or revoked kb token is an error, not a silent anonymous read.
     """
 
     def __init__(self, get_response):
@@ -38,7 +38,9 @@ class ApiTokenMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         raw = bearer_token(request)
-        if raw is not None:
+        # Bearer values that are not ours (say, from an SSO proxy in front) are
+        # left alone rather than turned into errors on every page.
+        if raw is not None and raw.startswith(TOKEN_PREFIX):
             token = ApiToken.objects.for_raw(raw) if request.method in SAFE_METHODS else None
             if token is None:
                 response = HttpResponse(
