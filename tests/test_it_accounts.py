@@ -80,6 +80,7 @@ def test_it_locks_out_after_repeated_failed_logins(client, editor):
     # The fifth failure trips the limit; then even the right password is refused.
     response = client.post("/accounts/login/", {"username": "editor", "password": "wrong"})
     assert response.status_code == 429
+    assert "ログインの試行が多すぎます" in response.content.decode()
     response = client.post("/accounts/login/", {"username": "editor", "password": "pw"})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
