@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +20,7 @@ def test_type_a_task_fill_a_placeholder_and_copy(page, make_note):
     result.locator('select[data-ph="{{[-f|--force]}}"]').select_option("--force")
     assert result.locator("[data-command]").inner_text() == "docker rm --force web-1"
     result.locator("button.copy").click()
-    page.wait_for_function("document.querySelector('button.copy').classList.contains('copied')")
+    expect(result.locator("button.copy")).to_have_class(re.compile(r"\bcopied\b"))
     assert page.evaluate("navigator.clipboard.readText()") == "docker rm --force web-1"
     assert "q=" in page.url  # the URL follows the query, so the page can be shared
 
