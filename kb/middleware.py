@@ -28,3 +28,22 @@ class DatabaseUnavailableMiddleware:
         log.error("database unavailable: %s", exception)
         body = render_to_string("503.html", request=None)
         return HttpResponse(body, status=503, headers={"Retry-After": "10"})
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before host validation.
+
+    Container health checks call http://127.0.0.1:8000/healthz, which a
+    server configured with ALLOWED_HOSTS=kb.example.com would otherwise
+    reject with 400 and report itself unhealthy.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz":
+            from notes.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

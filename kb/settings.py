@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,23 +57,33 @@ INSTALLED_APPS = [
     "django_htmx",
     "taggit",
     "markdownx",
+    "axes",
+    "csp",
     "accounts",
     "notes",
     "search",
+    "lookup",
+    "history",
 ]
 
 MIDDLEWARE = [
+    "kb.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "kb.locale.JapaneseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.ApiTokenMiddleware",
+    "accounts.middleware.PrivateSiteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kb.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -108,10 +119,12 @@ def _database() -> dict:
     if not config["ENGINE"].endswith("postgresql"):
         raise ImproperlyConfigured("kb runs on PostgreSQL only; DATABASE_URL must be postgresql://…")
     # The unix-socket form (postgresql://user@/db?host=/path) arrives as an option.
-    host = config.get("OPTIONS", {}).pop("host", None)
+    # dj-database-url leaves OPTIONS out for a plain URL (postgresql://kb:pw@db:5432/kb).
+    options = config.setdefault("OPTIONS", {})
+    host = options.pop("host", None)
     if host and not config.get("HOST"):
         config["HOST"] = host
-    config["OPTIONS"].setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
+    options.setdefault("connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "5")))
     config["TEST"] = {"NAME": os.environ.get("KB_TEST_DB_NAME", "test_kb")}
     return config
 
@@ -125,6 +138,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins and refuses locked-out ones before the password is checked.
+    "accounts.backends.RateLimitedLoginBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: after 5 failures for one username from one address, that pair
+# waits 15 minutes. Keying on the pair means a stranger cannot lock a colleague
+# out from elsewhere by guessing at their username.
+AXES_FAILURE_LIMIT = int(os.environ.get("KB_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KB_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -179,8 +207,30 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+# Whether every subdomain is HTTPS too, and preload-list entry: the domain owner's call.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The CSRF cookie stays readable: django-markdownx's preview and upload send it.
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp): everything from our own origin, no
+# inline script or style anywhere. Uploaded images are same-origin; data:
+# covers the tiny icons browsers draw for form controls.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

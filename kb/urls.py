@@ -9,6 +9,9 @@ from notes.views import markdown_preview, media
 urlpatterns = [
     path("", include("notes.urls")),
     path("", include("search.urls")),
+    path("", include("lookup.urls")),
+    path("", include("history.urls")),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

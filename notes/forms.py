@@ -17,6 +17,16 @@ class NoteForm(forms.ModelForm):
         help_text=_("Separate tags with commas, e.g. docker, compose"),
     )
 
+    message = forms.CharField(
+        label=_("Edit summary"),
+        required=False,
+        max_length=200,
+        help_text=_("Optional: what you changed and why."),
+    )
+    # The revision the user started from; a save based on an older one is a
+    # conflict (notes.views.note_edit).
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     class Meta:
         model = Note
         fields = ["title", "body", "tags"]

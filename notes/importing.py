@@ -180,7 +180,9 @@ def _save(parsed: ParsedNote, report: Report, author) -> None:
     else:
         outcome = report.updated
     note.title, note.body = parsed.title, parsed.body
-    note.save_with_tags(parsed.tags)
+    note.save_with_tags(
+        parsed.tags, editor=author, message=f"imported from {parsed.import_key or parsed.slug}"[:200]
+    )
     outcome.append(parsed.title)
 
 

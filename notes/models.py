@@ -82,12 +82,15 @@ class Note(models.Model):
         self.body_html, self.toc_html = rendered.html, rendered.toc
         self.render_version = markdown.RENDER_VERSION
 
-    def save_with_tags(self, tags: list[str] | None = None) -> None:
-        """Save the note and its tags in one transaction, then tell listeners."""
+    def save_with_tags(self, tags: list[str] | None = None, *, editor=None, message: str = "") -> None:
+        """Save the note and its tags in one transaction, then tell listeners.
+
+        ``editor`` and ``message`` go to the revision history (history app).
+        """
         from notes.signals import note_saved
 
         with transaction.atomic():
             self.save()
             if tags is not None:
                 self.tags.set(tags)
-            note_saved.send(sender=Note, note=self)
+            note_saved.send(sender=Note, note=self, editor=editor, message=message)

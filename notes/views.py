@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +13,9 @@ from django.views.static import serve
 from taggit.models import Tag
 
 from accounts.access import edit_required, read_required
+from history import revisions
+from history.diff import diff
+from history.models import Revision
 from notes.forms import NoteForm
 from notes.models import Note
 
@@ -41,7 +44,9 @@ def note_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         note = form.save(commit=False)
         note.author = request.user
-        note.save_with_tags(form.cleaned_data["tags"])
+        note.save_with_tags(
+            form.cleaned_data["tags"], editor=request.user, message=form.cleaned_data["message"]
+        )
         messages.success(request, _("Note created."))
         return redirect(note)
     return render(request, "notes/edit.html", {"form": form, "note": None})
@@ -49,20 +54,64 @@ def note_create(request: HttpRequest) -> HttpResponse:
 
 @edit_required
 def note_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    note = get_object_or_404(Note, slug=slug)
-    form = NoteForm(request.POST or None, instance=note)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        note = get_object_or_404(Note, slug=slug)
+        form = NoteForm(instance=note, initial={"base_revision": revisions.current_number(note)})
+        return render(request, "notes/edit.html", {"form": form, "note": note})
+    with transaction.atomic():
+        # The row lock makes "is my base still the latest?" and the save one step,
+        # so of two simultaneous saves from the same base exactly one wins.
+        found = Note.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        note, current = revisions.lock_for_edit(found) if found else (None, 0)
+        if note is None:
+            return _deleted_while_editing(request)
+        form = NoteForm(request.POST, instance=note)
+        if not form.is_valid():
+            return render(request, "notes/edit.html", {"form": form, "note": note})
+        base = form.cleaned_data["base_revision"]
+        if base is not None and base != current and current > 0:
+            return _conflict(request, note, form, current)
         note = form.save(commit=False)
-        note.save_with_tags(form.cleaned_data["tags"])
-        messages.success(request, _("Note saved."))
-        return redirect(note)
-    return render(request, "notes/edit.html", {"form": form, "note": note})
+        note.save_with_tags(
+            form.cleaned_data["tags"], editor=request.user, message=form.cleaned_data["message"]
+        )
+    messages.success(request, _("Note saved."))
+    return redirect(note)
+
+
+def _conflict(request: HttpRequest, note: Note, form: NoteForm, current: int) -> HttpResponse:
+    """Someone saved since this edit began: keep the user's text, show theirs and the difference."""
+    note.refresh_from_db()
+    theirs = Revision.objects.select_related("author").get(note_key=note.pk, number=current)
+    data = request.POST.copy()
+    # Saving again from this page means "I have seen the newer revision".
+    data["base_revision"] = str(current)
+    mine = form.cleaned_data["body"]
+    context = {
+        "form": NoteForm(data, instance=note),
+        "note": note,
+        "conflict": theirs,
+        "conflict_diff": diff(theirs.body, mine),
+        "title_conflict": theirs.title != form.cleaned_data["title"],
+    }
+    return render(request, "notes/edit.html", context, status=409)
+
+
+def _deleted_while_editing(request: HttpRequest) -> HttpResponse:
+    form = NoteForm(request.POST)
+    form.is_valid()
+    messages.error(
+        request,
+        _("This note was deleted while you were editing it. Your text is below: save it as a new note."),
+    )
+    return render(request, "notes/edit.html", {"form": form, "note": None}, status=409)
 
 
 @edit_required
 def note_delete(request: HttpRequest, slug: str) -> HttpResponse:
     note = get_object_or_404(Note, slug=slug)
     if request.method == "POST":
+        note._deleted_by = request.user  # recorded in the history's trash
         note.delete()
         messages.success(request, _("Deleted “%(title)s”.") % {"title": note.title})
         return redirect("home")

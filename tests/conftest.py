@@ -24,14 +24,34 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
+def _with_role(user, role: str):
+    from django.contrib.auth.models import Group
+
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
 @pytest.fixture
 def user(django_user_model):
-    return django_user_model.objects.create_user("reader", password="pw")
+    """A reader: may read, may not write."""
+    return _with_role(django_user_model.objects.create_user("reader", password="pw"), "readers")
 
 
 @pytest.fixture
 def editor(django_user_model):
-    return django_user_model.objects.create_user("editor", password="pw")
+    return _with_role(django_user_model.objects.create_user("editor", password="pw"), "editors")
+
+
+@pytest.fixture
+def kb_admin(django_user_model):
+    """Member of the admins role (not a Django superuser)."""
+    return _with_role(django_user_model.objects.create_user("boss", password="pw"), "admins")
+
+
+@pytest.fixture
+def reader_client(client, user):
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture
@@ -94,7 +114,7 @@ def login(live_server):
         page.goto("/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
+        page.click("form.login button[type=submit]")
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     return do_login

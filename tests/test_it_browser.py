@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,7 +15,7 @@ def test_it_copies_a_code_block_from_a_note(page, make_note):
     assert page.locator("h1").inner_text() == "コンテナのログ"
     button = page.locator(".note-body pre .copy-button")
     button.click()
-    page.wait_for_function("document.querySelector('.copy-button').classList.contains('copied')")
+    expect(button).to_have_class(re.compile(r"\bcopied\b"))
     assert page.evaluate("navigator.clipboard.readText()") == "docker logs -f --tail 100 web"
 
 

@@ -30,3 +30,9 @@ def test_pages_explain_a_lost_database(client, monkeypatch):
     response = client.get("/")
     assert response.status_code == 503
     assert "データベースに接続できません" in response.content.decode()
+
+
+def test_it_answers_health_checks_on_any_host(client, settings):
+    settings.ALLOWED_HOSTS = ["kb.example.com"]
+    assert client.get("/healthz", HTTP_HOST="127.0.0.1:8000").status_code == 200
+    assert client.get("/", HTTP_HOST="127.0.0.1:8000").status_code == 400

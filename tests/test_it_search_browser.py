@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,10 +21,10 @@ def test_results_update_as_you_type_and_open_with_the_keyboard(page, make_note):
     box = page.locator("#search-q")
     box.fill("")
     box.type("ボリューム 作成", delay=30)  # htmx swaps the results in while typing
-    page.wait_for_function(
-        "document.querySelectorAll('#search-results .result-link').length === 1"
-        " && document.querySelector('#search-results .result-link').textContent.includes('作成')"
-    )
+    # Locator assertions poll from Playwright's side; the CSP forbids in-page eval.
+    links = page.locator("#search-results .result-link")
+    expect(links).to_have_count(1)
+    expect(links.first).to_contain_text("作成")
     assert page.locator("#search-results .snippet mark").count() >= 2
     assert "q=" in page.url  # the URL follows the query, so it can be shared
 

@@ -25,6 +25,13 @@ def test_it_reads_the_unix_socket_form_of_database_url():
     assert result.stdout.split() == ["/run/postgresql", "kbdb"]
 
 
+def test_it_reads_a_plain_database_url():
+    # The form docker-compose.yml builds; dj-database-url gives it no OPTIONS.
+    result = _load_settings(SECRET_KEY="x", DATABASE_URL="postgresql://kb:pw@db:5432/kb")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["db", "kb"]
+
+
 def test_it_refuses_databases_other_than_postgresql():
     result = _load_settings(SECRET_KEY="x", DATABASE_URL="sqlite:///db.sqlite3")
     assert result.returncode != 0

@@ -181,7 +181,9 @@ def test_it_refuses_non_images_and_large_uploads(editor_client, settings, monkey
     )
 
 
-def test_it_speaks_english_on_request(client):
+def test_it_speaks_japanese_first_and_english_on_request(client):
+    # Browser language alone does not switch; the language switch does.
+    assert "最近のノート" in client.get("/", headers={"accept-language": "en-US,en"}).content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
     assert "Recent notes" in html
@@ -192,3 +194,28 @@ def test_it_speaks_english_on_request(client):
 def test_it_shows_the_editor_with_live_preview(editor_client):
     html = editor_client.get("/notes/new/").content.decode()
     assert "markdownx" in html and 'name="body"' in html and 'name="tags"' in html
+
+
+def test_admins_edit_notes_in_the_admin_and_listeners_hear_it(client, django_user_model, make_note):
+    from notes.signals import note_saved
+
+    admin = django_user_model.objects.create_superuser("boss", password="pw")
+    client.force_login(admin)
+    note = make_note(title="admin", body="old")
+    heard = []
+
+    def listen(sender, note, **kwargs):
+        heard.append(sorted(note.tags.names()))
+
+    note_saved.connect(listen)
+    try:
+        response = client.post(
+            f"/admin/notes/note/{note.pk}/change/",
+            {"title": "admin", "slug": note.slug, "body": "new **body**", "tags": "x, y"},
+        )
+    finally:
+        note_saved.disconnect(listen)
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert "<strong>body</strong>" in note.body_html
+    assert heard == [["x", "y"]]

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Start-up work for the web container: check config, wait for PostgreSQL, migrate, and load the
+# starter notes on the very first start (load_starter_notes does nothing once notes exist).
+set -eu
+
+fail() { echo "docker-entrypoint: $*" >&2; exit 1; }
+
+[ -n "${SECRET_KEY:-}" ] || fail "SECRET_KEY is empty: set it in .env (see .env.example)"
+# Without DATABASE_URL kb would try to start its embedded development database.
+[ -n "${DATABASE_URL:-}" ] || fail "DATABASE_URL is empty: set POSTGRES_PASSWORD in .env"
+case "$DATABASE_URL" in
+  *://*:@*) fail "DATABASE_URL has an empty password: set POSTGRES_PASSWORD in .env" ;;
+esac
+
+python manage.py wait_for_db --timeout "${KB_DB_WAIT_SECONDS:-60}"
+
+if [ "${1:-}" = "gunicorn" ]; then
+  python manage.py migrate --noinput
+  python manage.py load_starter_notes
+  if [ ! -w /app/notes-sync ]; then
+    echo "docker-entrypoint: warning: /app/notes-sync is not writable by uid $(id -u);" \
+      "export_notes will fail until you run 'chown $(id -u) notes-sync' on the host" >&2
+  fi
+fi
+
+exec "$@"

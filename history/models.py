@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from notes.models import Note
+
+
+class RevisionQuerySet(models.QuerySet):
+    def of(self, note_key: int) -> RevisionQuerySet:
+        return self.filter(note_key=note_key).order_by("-number")
+
+    def latest_number(self, note_key: int) -> int:
+        last = self.of(note_key).values_list("number", flat=True).first()
+        return last or 0
+
+    def recent(self) -> RevisionQuerySet:
+        return self.select_related("author", "note").order_by("-created_at", "-pk")
+
+    def deleted_notes(self) -> RevisionQuerySet:
+        """The last revision of every note that no longer exists (the trash)."""
+        return (
+            self.filter(note__isnull=True, kind=Revision.Kind.DELETE)
+            .exclude(note_key__in=Note.objects.values("pk"))
+            .order_by("note_key", "-number")
+            .distinct("note_key")
+        )
+
+
+class Revision(models.Model):
+    """One saved state of a note: a snapshot, so it outlives the note itself."""
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", _("edit")
+        DELETE = "delete", _("delete")
+
+    note = models.ForeignKey(Note, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions")
+    # The note's id, kept after the note is deleted: its revisions stay
+    # together, and restoring recreates the note under the same id.
+    note_key = models.BigIntegerField()
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EDIT)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.CharField(max_length=140)
+    body = models.TextField(blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.CharField(_("message"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            # History, diff and conflict checks look revisions up by (note_key, number);
+            # the unique index also serves "latest revision of a note".
+            models.UniqueConstraint(fields=["note_key", "number"], name="revision_note_number_unique"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="revision_number_positive"),
+        ]
+        indexes = [
+            # Recent changes page and feed: newest revisions first.
+            models.Index(fields=["-created_at"], name="revision_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("revision_detail", args=[self.slug, self.number])
+
+    @property
+    def tag_list(self) -> str:
+        return ", ".join(self.tags)
+
+    def same_content(self, title: str, body: str, tags: list[str]) -> bool:
+        return (self.title, self.body, sorted(t.lower() for t in self.tags)) == (
+            title,
+            body,
+            sorted(t.lower() for t in tags),
+        )

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lookup.models import Entry
+from notes.models import Note
+
+
+class EntryForm(forms.Form):
+    tasks = forms.CharField(
+        label=_("Tasks"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One way of saying the task per line; the first is shown."),
+    )
+    command = forms.CharField(
+        label=_("Command"),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "mono", "spellcheck": "false"}),
+        help_text=_("Placeholders: {{name}}, <name> or [名前]."),
+    )
+    explanation = forms.CharField(
+        label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas or spaces."))
+    note = forms.CharField(label=_("Note (slug)"), required=False)
+    anchor = forms.CharField(label=_("Heading anchor"), required=False, max_length=200)
+
+    def clean_tasks(self) -> list[str]:
+        tasks = [line.strip() for line in self.cleaned_data["tasks"].splitlines() if line.strip()]
+        if not tasks:
+            raise forms.ValidationError(_("Write at least one task."))
+        if any(len(t) > 300 for t in tasks):
+            raise forms.ValidationError(_("Each task must be at most 300 characters."))
+        return tasks
+
+    def clean_command(self) -> str:
+        command = self.cleaned_data["command"].strip()
+        if not command:
+            raise forms.ValidationError(_("The command is empty."))
+        return command
+
+    def clean_tags(self) -> list[str]:
+        raw = self.cleaned_data["tags"].replace("、", ",").replace(",", " ")
+        return [t.lower() for t in raw.split() if t][:20]
+
+    def clean_note(self) -> Note | None:
+        slug = self.cleaned_data["note"].strip()
+        if not slug:
+            return None
+        note = Note.objects.filter(slug=slug).first()
+        if note is None:
+            raise forms.ValidationError(_("No note has the slug %(slug)s.") % {"slug": slug})
+        return note
+
+    @classmethod
+    def initial_for(cls, entry: Entry) -> dict:
+        return {
+            "tasks": "\n".join(entry.tasks),
+            "command": entry.command,
+            "explanation": entry.explanation,
+            "tags": " ".join(entry.tags),
+            "note": entry.note.slug if entry.note_id else "",
+            "anchor": entry.anchor,
+        }
+
+    def fill(self, entry: Entry) -> Entry:
+        data = self.cleaned_data
+        entry.tasks, entry.command, entry.explanation = data["tasks"], data["command"], data["explanation"]
+        entry.tags, entry.note, entry.anchor = data["tags"], data["note"], data["anchor"]
+        entry.origin = Entry.Origin.MANUAL
+        entry.language = "ja" if any(ord(c) > 0x3000 for c in "".join(data["tasks"])) else "en"
+        return entry

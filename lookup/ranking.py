@@ -1,0 +1,152 @@
+"""Ranking task queries against lookup entries.
+
+Matching is OR over the query's terms (parsed by the shared tokenizer, so
+conjugations and intent words are already gone and synonyms are alternatives),
+and the score orders by:
+
+1. coverage: how many of the query's terms the entry has (tasks, tags, command);
+2. exact command: the typed words are the command ("ls" → `ls`, not
+   `docker network ls`) or start with it ("git commit amend" → `git commit`);
+3. ts_rank with task phrasings weighted over command words and explanations,
+   the query's language, and a popularity prior (lookup/popularity.py);
+4. shorter commands first; key bindings and bare placeholders last.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from django.db.models import BooleanField, FloatField
+from django.db.models.expressions import RawSQL
+
+from search.tokenize import STOP_WORDS_EN, Term, normalize, parse_query
+
+MAX_TERMS = 8
+MIN_CANDIDATES = 10
+MAX_COMBINATIONS = 20
+# Filler that survives the shared stop list but rarely decides which command is meant.
+WEAK_WORDS_EN = frozenset(
+    "its their them all one more some specific given current new file files using".split()
+)
+# ts_rank weights for {D, C, B, A}: explanation, command words, tags, task phrasings.
+RANK_WEIGHTS = "{0.05, 0.3, 0.3, 1.0}"
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_ASCII_WORD_RE = re.compile(r"(?<![\w-])[a-z0-9][a-z0-9._+-]*")
+
+
+def synonym_groups() -> list[list[str]]:
+    try:
+        from search.synonyms import groups
+    except ImportError:  # search app not installed
+        return []
+    return list(groups())
+
+
+def term_weight(term: Term) -> float:
+    """Words that say little about the task count less towards coverage."""
+    surface = term.surface
+    if len(surface) == 1 and _CJK_RE.match(surface) and len(term.alternatives) == 1:
+        return 0.4  # 中 in コンテナの中で: a lone kanji left over from a phrase
+    if surface in WEAK_WORDS_EN:
+        return 0.4
+    return 1.0
+
+
+_LEXEME_RE = re.compile(r"('(?:[^']|'')*')(:\*)?")
+
+
+def weighted(tsquery: str, weights: str) -> str:
+    """The same tsquery matching only lexemes of the given weights ('x':* → 'x':*ABC)."""
+    return _LEXEME_RE.sub(lambda m: f"{m.group(1)}:{'*' if m.group(2) else ''}{weights}", tsquery)
+
+
+def candidate_queries(terms: list[str], weights: list[float]) -> list[str]:
+    """tsqueries from strict to loose: all important terms, all but one, … any term."""
+    strong = [t for t, w in zip(terms, weights, strict=True) if w >= 1.0] or terms
+    levels = []
+    for size in range(len(strong), 1, -1):
+        combos = list(itertools.combinations(strong, size))
+        if len(combos) <= MAX_COMBINATIONS:
+            levels.append(" | ".join("(" + " & ".join(c) + ")" for c in combos))
+    levels += [" | ".join(strong), " | ".join(terms)]
+    return list(dict.fromkeys(levels))
+
+
+def command_words_of(q: str) -> list[str]:
+    """ASCII words typed in the query, as they may appear in a command."""
+    return [w for w in _ASCII_WORD_RE.findall(normalize(q)) if w not in STOP_WORDS_EN]
+
+
+def lookup(qs, q: str, limit: int = 10) -> list:
+    query = parse_query(q, synonyms=synonym_groups())
+    if not query:
+        return []
+    kept = query.terms[:MAX_TERMS]
+    terms = [t.tsquery() for t in kept]
+    weights = [term_weight(t) for t in kept]
+    any_term = " | ".join(terms)  # ts_rank's query
+    words = command_words_of(q)
+    key = " ".join(words)
+    lang = "ja" if _CJK_RE.search(q) else "en"
+    # A term found in the task, tags or command counts fully; one found only in the
+    # explanation (a page's description, the sentence around an inline command) a little.
+    coverage = " + ".join(
+        f"CASE WHEN search_vector @@ %s::tsquery THEN {w} WHEN search_vector @@ %s::tsquery THEN {w * 0.3} ELSE 0 END"
+        for w in weights
+    )
+    coverage_params = [p for t in terms for p in (weighted(t, "ABC"), t)]
+    score = RawSQL(
+        f"({coverage}) * 1.0"
+        " + CASE WHEN command_key = %s THEN 0.9"
+        "   WHEN command_key <> '' AND starts_with(%s, command_key || ' ') THEN 0.5 ELSE 0 END"
+        " + ts_rank(%s, search_vector, %s::tsquery) * 0.5"
+        " + CASE WHEN language = %s THEN 0.3 ELSE 0 END"
+        " + popularity * 0.3"
+        # Key bindings and bare placeholders ("<F>", "{{cmd}}") are not commands to look up.
+        " + CASE WHEN command_key = '' THEN -1.0 ELSE 0.3 / (1 + command_len) END",
+        [*coverage_params, key, key, RANK_WEIGHTS, any_term, lang],
+        output_field=FloatField(),
+    )
+    # Rank the rows that have every important term first and widen only when that
+    # finds too few: scoring every row that shares one common word ("file",
+    # "show") with the query is what would make a lookup slow.
+    # The same threshold for every limit, so the top 3 do not depend on how many were asked for.
+    enough = max(limit, MIN_CANDIDATES)
+    for level in candidate_queries(terms, weights):
+        # Both halves have an index: the GIN on search_vector and the b-tree on command_key.
+        if key:
+            hit = RawSQL(
+                "(search_vector @@ %s::tsquery OR command_key = %s)",
+                [level, key],
+                output_field=BooleanField(),
+            )
+        else:
+            hit = RawSQL("search_vector @@ %s::tsquery", [level], output_field=BooleanField())
+        # Rank on (id, score, command) only: sorting whole rows (the tsvector, the
+        # joined note) costs several times what matching does.
+        ranked = list(
+            qs.annotate(hit=hit)
+            .filter(hit=True)
+            .annotate(score=score)
+            .order_by("-score", "command_len", "pk")
+            .values_list("pk", "score", "command")[: enough * 2]  # room for duplicates
+        )
+        if len(ranked) >= enough:
+            break  # rows of the next, looser level have fewer terms and rank below these
+    # The same command from several pages (aliases, both languages) is one answer.
+    seen: set[str] = set()
+    best: list[tuple[int, float]] = []
+    for pk, entry_score, command in ranked:
+        norm = " ".join(command.split())
+        if norm not in seen:
+            seen.add(norm)
+            best.append((pk, entry_score))
+    best = best[:limit]
+    found = qs.model.objects.select_related("note").defer("search_vector").in_bulk([pk for pk, _ in best])
+    out = []
+    for pk, entry_score in best:
+        entry = found[pk]
+        entry.score = entry_score
+        out.append(entry)
+    return out

@@ -1,0 +1,157 @@
+"""Bulk import of tldr pages: one note per page, its examples as entries.
+
+7,000 pages must import in well under two minutes, so notes, tags and entries
+are written with bulk operations instead of one save (and one note_saved
+round of derived work) per page. Re-running updates changed pages and leaves
+unchanged ones alone; the import key ``tldr:<lang>/<platform>/<page>`` is what
+makes a page the same note next time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from taggit.models import Tag, TaggedItem
+
+from lookup import popularity
+from lookup.indexing import TLDR_KEY_PREFIX, entries_for_note
+from lookup.models import Entry
+from lookup.tldr import iter_pages, parse_page, summary
+from notes.models import Note
+
+BATCH = 500
+
+
+@dataclass
+class TldrReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    entries: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Page:
+    key: str
+    slug: str
+    title: str
+    body: str
+    tags: list[str]
+    description: str
+
+
+def _read(root: Path, report: TldrReport) -> list[_Page]:
+    pages = []
+    for path, lang, platform in iter_pages(root):
+        try:
+            text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            report.errors.append((str(path), str(exc)))
+            continue
+        if "\x00" in text:
+            report.errors.append((str(path), "contains a NUL byte"))
+            continue
+        parsed = parse_page(text)
+        title = (parsed.name or path.stem)[:200]
+        # Page names like "[" or "!" have no word characters: spell them out.
+        stem = path.stem if re.search(r"\w", path.stem) else "-".join(f"{ord(c):x}" for c in path.stem)
+        slug = re.sub(r"[^\w-]+", "-", f"tldr-{lang}-{platform}-{stem}").strip("-")[:136]
+        pages.append(
+            _Page(
+                key=f"{TLDR_KEY_PREFIX}{lang}/{platform}/{path.stem}"[:300],
+                slug=slug,
+                title=title,
+                body=text,
+                tags=["tldr", platform.lower()],
+                description=summary(parsed.description),
+            )
+        )
+    return pages
+
+
+def import_tldr(root: Path, progress: Callable[[str], None] | None = None) -> TldrReport:
+    report = TldrReport()
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root} is not a folder")
+    pages = _read(root, report)
+    existing = {n.import_key: n for n in Note.objects.filter(import_key__startswith=TLDR_KEY_PREFIX)}
+    taken = set(Note.objects.values_list("slug", flat=True))
+
+    new: list[tuple[Note, _Page]] = []
+    changed: list[tuple[Note, _Page]] = []
+    for page in pages:
+        note = existing.get(page.key)
+        if note is None:
+            slug, n = page.slug, 2
+            while slug in taken:
+                slug, n = f"{page.slug}-{n}", n + 1
+            taken.add(slug)
+            note = Note(title=page.title, slug=slug, body=page.body, import_key=page.key)
+            note.render()
+            new.append((note, page))
+        elif (note.title, note.body) != (page.title, page.body):
+            note.title, note.body = page.title, page.body
+            note.render()
+            changed.append((note, page))
+        else:
+            report.unchanged += 1
+
+    with transaction.atomic():
+        Note.objects.bulk_create([n for n, _ in new], batch_size=BATCH)
+        Note.objects.bulk_update(
+            [n for n, _ in changed],
+            ["title", "body", "body_html", "toc_html", "render_version"],
+            batch_size=BATCH,
+        )
+        _tag(new)
+        if progress:
+            progress(f"{len(new)} new and {len(changed)} changed pages saved; writing entries")
+        Entry.objects.filter(note__in=[n for n, _ in changed]).exclude(origin=Entry.Origin.MANUAL).delete()
+        buffer: list[Entry] = []
+        for note, page in new + changed:
+            buffer.extend(entries_for_note(note, tags=page.tags, description=page.description))
+            if len(buffer) >= 5000:
+                report.entries += len(Entry.objects.bulk_create(buffer, batch_size=1000))
+                buffer = []
+        report.entries += len(Entry.objects.bulk_create(buffer, batch_size=1000))
+        if new or changed:
+            popularity.refresh()
+    _reindex_search([n for n, _ in new + changed])
+    report.created, report.updated = len(new), len(changed)
+    return report
+
+
+def _tag(new: list[tuple[Note, _Page]]) -> None:
+    names = {t for _, page in new for t in page.tags}
+    tags = {t.name.lower(): t for t in Tag.objects.filter(name__in=names)}
+    for name in names - set(tags):
+        tags[name] = Tag.objects.create(name=name, slug=name)
+    ct = ContentType.objects.get_for_model(Note)
+    TaggedItem.objects.bulk_create(
+        [TaggedItem(tag=tags[t], content_type=ct, object_id=n.pk) for n, page in new for t in page.tags],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )
+
+
+def _reindex_search(notes: list[Note]) -> None:
+    """Let note search know about the pages, in bulk when it offers that."""
+    if not notes:
+        return
+    try:
+        from search import indexing
+    except ImportError:
+        return
+    bulk = getattr(indexing, "index_notes", None)
+    if bulk:
+        bulk(notes)
+    else:
+        for note in notes:
+            indexing.index_note(note)

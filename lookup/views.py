@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import api_read_required, edit_required, read_required
+from lookup import placeholders
+from lookup.forms import EntryForm
+from lookup.models import Entry
+
+PAGE_RESULTS = 20
+API_MAX_LIMIT = 50
+PLAIN_RESULTS = 5
+CHEATSHEET_MAX = 1500
+MAX_QUERY_CHARS = 200
+
+
+def _query(request: HttpRequest) -> str:
+    return request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
+
+
+def present(entry: Entry) -> dict:
+    """What a result needs on the page: the template split for the placeholder fields."""
+    segments = placeholders.parse(entry.command)
+    return {
+        "entry": entry,
+        "segments_json": json.dumps([s.as_dict() for s in segments], ensure_ascii=False),
+        "fields": placeholders.fields(entry.command),
+        "filled": placeholders.fill(entry.command),
+    }
+
+
+@read_required
+def lookup_page(request: HttpRequest) -> HttpResponse:
+    q = _query(request)
+    results = [present(e) for e in Entry.objects.lookup(q, PAGE_RESULTS)] if q else []
+    context = {"q": q, "results": results}
+    if request.htmx:
+        return render(request, "lookup/_results.html", context)
+    return render(request, "lookup/lookup.html", context)
+
+
+@api_read_required
+def api_lookup(request: HttpRequest) -> JsonResponse:
+    q = _query(request)
+    try:
+        limit = int(request.GET.get("limit", 10))
+    except ValueError:
+        return JsonResponse({"error": "limit must be a whole number"}, status=400)
+    if not 1 <= limit <= API_MAX_LIMIT:
+        return JsonResponse({"error": f"limit must be between 1 and {API_MAX_LIMIT}"}, status=400)
+    entries = Entry.objects.lookup(q, limit) if q else []
+    results = [
+        {
+            "task": e.task,
+            "command": e.command,
+            "explanation": e.explanation,
+            "tags": e.tags,
+            "note_url": request.build_absolute_uri(e.note_url()) if e.note_id else "",
+        }
+        for e in entries
+    ]
+    return JsonResponse(
+        {"query": q, "count": len(results), "results": results}, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+@api_read_required
+def plain_lookup(request: HttpRequest, query: str) -> HttpResponse:
+    """cheat.sh-style answer for terminals: `curl -s HOST/q/コンテナ+削除`."""
+    q = query.replace("+", " ").strip()[:MAX_QUERY_CHARS]
+    entries = Entry.objects.lookup(q, PLAIN_RESULTS) if q else []
+    if not entries:
+        body = f"# {_('Nothing found for')} {q}\n"
+        return HttpResponse(body, content_type="text/plain; charset=utf-8", status=404)
+    blocks = []
+    for e in entries:
+        lines = [f"# {e.task}"]
+        if e.explanation and e.explanation != e.task:
+            lines.append(f"# {e.explanation[:200]}")
+        lines.append(e.command)
+        if e.note_id:
+            lines.append(f"#   {request.build_absolute_uri(e.note_url())}")
+        blocks.append("\n".join(lines))
+    return HttpResponse("\n\n".join(blocks) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@read_required
+def cheatsheet(request: HttpRequest, tag: str) -> HttpResponse:
+    entries = list(
+        Entry.objects.tagged(tag)
+        .select_related("note")
+        .order_by("note__title", "note_id", "position", "pk")[: CHEATSHEET_MAX + 1]
+    )
+    if not entries:
+        raise Http404(_("No commands are tagged %(tag)s.") % {"tag": tag})
+    groups: list[tuple[object, list[Entry]]] = []
+    for e in entries[:CHEATSHEET_MAX]:
+        if not groups or groups[-1][0] != e.note:
+            groups.append((e.note, []))
+        groups[-1][1].append(e)
+    context = {
+        "tag": tag,
+        "groups": groups,
+        "truncated": len(entries) > CHEATSHEET_MAX,
+        "max": CHEATSHEET_MAX,
+    }
+    return render(request, "lookup/cheatsheet.html", context)
+
+
+@edit_required
+def entry_create(request: HttpRequest) -> HttpResponse:
+    form = EntryForm(request.POST or None, initial={"note": request.GET.get("note", "")})
+    if request.method == "POST" and form.is_valid():
+        entry = form.fill(Entry(author=request.user))
+        entry.save()
+        messages.success(request, _("Command saved."))
+        return redirect(_lookup_url(entry.command_key or entry.task))
+    return render(request, "lookup/entry_form.html", {"form": form, "entry": None})
+
+
+@edit_required
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(Entry, pk=pk, origin=Entry.Origin.MANUAL)
+    form = EntryForm(request.POST or None, initial=EntryForm.initial_for(entry))
+    if request.method == "POST" and form.is_valid():
+        form.fill(entry).save()
+        messages.success(request, _("Command saved."))
+        return redirect(_lookup_url(entry.command_key or entry.task))
+    return render(request, "lookup/entry_form.html", {"form": form, "entry": entry})
+
+
+@edit_required
+@require_POST
+def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(Entry, pk=pk, origin=Entry.Origin.MANUAL)
+    entry.delete()
+    messages.success(request, _("Command deleted."))
+    return redirect(_lookup_url())
+
+
+def _lookup_url(q: str = "") -> str:
+    url = reverse("lookup")
+    return f"{url}?{urlencode({'q': q})}" if q else url

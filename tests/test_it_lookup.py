@@ -1,0 +1,161 @@
+from urllib.parse import unquote
+
+import pytest
+
+from lookup.models import Entry
+
+pytestmark = pytest.mark.django_db
+
+CLEANUP = """## 後片付け
+
+止めただけのコンテナは残り続ける。
+docker rm で跡形もなく削除できる。
+
+## よく使う
+
+- 停止中も含めてコンテナを一覧表示する:
+
+`docker ps -a`
+
+- ネットワークを一覧表示する:
+
+`docker network ls`
+"""
+
+
+@pytest.fixture
+def notes(make_note):
+    cleanup = make_note(title="コンテナの片付け", body=CLEANUP, tags=["docker"])
+    files = make_note(
+        title="Files",
+        body="## Listing\n\n```sh\n# list files one per line\nls -1\n```\n\n- List all files:\n\n`ls -a`\n",
+        tags=["shell"],
+    )
+    return cleanup, files
+
+
+def test_entries_are_extracted_on_save_and_replaced_on_edit(notes):
+    cleanup, _ = notes
+    rm = Entry.objects.get(note=cleanup, command="docker rm")
+    assert rm.origin == "extracted" and rm.language == "ja"
+    assert rm.anchor == "後片付け" and "docker" in rm.tags
+    assert rm.note_url() == cleanup.get_absolute_url() + "#後片付け"
+
+    manual = Entry(tasks=["手で書いたタスク"], command="docker system df", note=cleanup, origin="manual")
+    manual.save()
+    cleanup.body = "## 新しい節\n\n`$ docker image prune`\n"
+    cleanup.save_with_tags(["docker"])
+    commands = set(Entry.objects.filter(note=cleanup).values_list("command", flat=True))
+    assert commands == {"docker image prune", "docker system df"}  # old extracted gone, manual kept
+
+
+def test_entries_go_with_their_note(notes):
+    cleanup, _ = notes
+    cleanup.delete()
+    assert not Entry.objects.filter(command="docker rm").exists()
+
+
+def test_api_shape_and_ranking(client, notes):
+    data = client.get("/api/lookup", {"q": "コンテナを削除したい", "limit": 3}).json()
+    assert data["query"] == "コンテナを削除したい"
+    assert data["count"] == len(data["results"]) >= 1
+    first = data["results"][0]
+    assert set(first) == {"task", "command", "explanation", "tags", "note_url"}
+    assert first["command"] == "docker rm"
+    assert first["note_url"].startswith("http://testserver/notes/")
+    assert unquote(first["note_url"]).endswith("/コンテナの片付け/#後片付け")
+
+
+def test_short_exact_command_ranks_first(client, notes):
+    results = client.get("/api/lookup", {"q": "ls"}).json()["results"]
+    assert results[0]["command"].startswith("ls")
+    assert [r["command"] for r in results].index("docker network ls") > 0
+
+
+def test_options_count(client, notes):
+    results = client.get("/api/lookup", {"q": "ls -a"}).json()["results"]
+    assert results[0]["command"] == "ls -a"
+
+
+def test_english_intent_words_do_not_block(client, notes):
+    results = client.get("/api/lookup", {"q": "how to list files"}).json()["results"]
+    assert results[0]["command"] in {"ls -1", "ls -a"}
+
+
+def test_api_rejects_bad_limit(client, notes):
+    assert client.get("/api/lookup", {"q": "ls", "limit": "x"}).status_code == 400
+    assert client.get("/api/lookup", {"q": "ls", "limit": 0}).status_code == 400
+    assert client.get("/api/lookup", {"q": ""}).json() == {"query": "", "count": 0, "results": []}
+
+
+def test_plain_text_for_terminals(client, notes):
+    response = client.get("/q/コンテナ+削除")
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    first_block = text.split("\n\n")[0].splitlines()
+    assert first_block[0].startswith("# ") and "docker rm" in first_block
+    assert all(line.startswith("#") for line in first_block if line != "docker rm")
+    assert client.get("/q/zzzz-nothing").status_code == 404
+
+
+def test_lookup_page_plain_and_htmx(client, notes):
+    page = client.get("/lookup/", {"q": "コンテナ 削除"}).content.decode()
+    assert "<html" in page and "docker rm" in page and 'data-copy-target="#cmd-' in page
+    fragment = client.get("/lookup/", {"q": "コンテナ 削除"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment and "docker rm" in fragment
+
+
+def test_placeholder_fields_rendered(client, make_note):
+    make_note(title="消す", body="- コンテナを消す:\n\n`docker rm {{[-f|--force]}} [コンテナ名]`\n")
+    page = client.get("/lookup/", {"q": "コンテナを消す"}).content.decode()
+    assert 'data-ph="[コンテナ名]"' in page and '<option value="--force">' in page
+
+
+def test_cheatsheet(client, notes):
+    page = client.get("/cheatsheet/docker/").content.decode()
+    assert "docker rm" in page and "docker ps -a" in page and "ls -1" not in page
+    assert client.get("/cheatsheet/nope/").status_code == 404
+
+
+def test_note_page_lists_its_commands(client, notes):
+    cleanup, _ = notes
+    page = client.get(cleanup.get_absolute_url()).content.decode()
+    assert 'class="note-commands"' in page and "docker network ls" in page
+
+
+def test_anonymous_cannot_create_entries(client):
+    response = client.post("/lookup/new/", {"tasks": "x", "command": "echo hi"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not Entry.objects.exists()
+
+
+def test_editor_creates_edits_and_deletes_a_manual_entry(editor_client):
+    response = editor_client.post(
+        "/lookup/new/",
+        {"tasks": "ポートを確認する\ncheck ports", "command": "ss -tlnp", "tags": "net, linux"},
+    )
+    assert response.status_code == 302
+    entry = Entry.objects.get(command="ss -tlnp")
+    assert entry.origin == "manual" and entry.tasks == ["ポートを確認する", "check ports"]
+    assert entry.tags == ["net", "linux"]
+    assert (
+        editor_client.get("/api/lookup", {"q": "ポート 確認"}).json()["results"][0]["command"] == "ss -tlnp"
+    )
+    editor_client.post(f"/lookup/{entry.pk}/edit/", {"tasks": "ポートを見る", "command": "ss -tln"})
+    entry.refresh_from_db()
+    assert entry.command == "ss -tln"
+    editor_client.post(f"/lookup/{entry.pk}/delete/")
+    assert not Entry.objects.exists()
+
+
+def test_entry_form_errors_keep_input(editor_client):
+    response = editor_client.post("/lookup/new/", {"tasks": "  ", "command": "echo hi", "note": "missing"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "echo hi" in body and not Entry.objects.exists()
+
+
+def test_private_mode_api_says_401(client, settings, notes):
+    settings.KB_PUBLIC_READ = False
+    assert client.get("/api/lookup", {"q": "ls"}).status_code == 401
+    assert client.get("/lookup/", {"q": "ls"}).status_code == 302

@@ -1,0 +1,92 @@
+import pytest
+from django.core.management import call_command
+
+from lookup.models import Entry
+from notes.models import Note
+
+pytestmark = pytest.mark.django_db
+
+
+def test_import_tldr_is_idempotent(fixtures_dir, capsys):
+    root = fixtures_dir / "lookup" / "tldr"
+    call_command("import_tldr", str(root))
+    notes = Note.objects.filter(import_key__startswith="tldr:")
+    assert notes.count() == 4
+    en = Note.objects.get(import_key="tldr:en/common/kbtool")
+    assert en.title == "kbtool" and set(en.tags.names()) == {"tldr", "common"}
+    entries = Entry.objects.filter(note=en).order_by("position")
+    assert [e.command for e in entries] == [
+        "kbtool list {{[-a|--all]}}",
+        "kbtool remove {{widget_name}}",
+        "kbtool --version",
+    ]
+    first = entries[0]
+    assert first.origin == "tldr" and first.language == "en" and first.task == "List all widgets"
+    assert first.explanation == "Made-up tool used by kb's tests."
+    assert set(first.tags) == {"tldr", "common", "kbtool"} and first.anchor == "kbtool"
+    ja = Entry.objects.get(
+        note__import_key="tldr:ja/common/kbtool", command="kbtool remove {{ウィジェット名}}"
+    )
+    assert ja.language == "ja" and ja.task == "名前を指定してウィジェットを削除する"
+    assert set(Entry.objects.get(command__startswith="kbtool sync").tags) >= {"linux"}
+    # alias pages only point at another page
+    assert not Entry.objects.filter(command__startswith="tldr ").exists()
+
+    before = (Note.objects.count(), Entry.objects.count())
+    call_command("import_tldr", str(root))
+    assert (Note.objects.count(), Entry.objects.count()) == before
+    assert "4 unchanged" in capsys.readouterr().out
+
+
+def test_reimport_updates_a_changed_page(fixtures_dir, copy_fixture, tmp_path):
+    root = copy_fixture("lookup")
+    call_command("import_tldr", str(root / "tldr"))
+    page = root / "tldr" / "pages" / "common" / "kbtool.md"
+    page.write_text(page.read_text().replace("Show the version", "Print the version"))
+    call_command("import_tldr", str(root / "tldr"))
+    assert Entry.objects.get(command="kbtool --version").task == "Print the version"
+    assert Note.objects.filter(import_key="tldr:en/common/kbtool").count() == 1
+
+
+def test_imported_pages_are_found(client, fixtures_dir):
+    call_command("import_tldr", str(fixtures_dir / "lookup" / "tldr"))
+    results = client.get("/api/lookup", {"q": "ウィジェットを削除したい"}).json()["results"]
+    assert results[0]["command"] == "kbtool remove {{ウィジェット名}}"
+    results = client.get("/api/lookup", {"q": "list widgets"}).json()["results"]
+    assert results[0]["command"] == "kbtool list {{[-a|--all]}}"
+
+
+def test_missing_folder_is_a_clear_error(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="is not a folder"):
+        call_command("import_tldr", str(tmp_path / "nope"))
+
+
+def test_popularity_prior_from_cross_references(fixtures_dir, make_note):
+    from lookup import popularity
+
+    call_command("import_tldr", str(fixtures_dir / "lookup" / "tldr"))
+    tool = Entry.objects.get(command="kbtool --version")
+    assert 0 < tool.popularity <= 1  # kbtool turns up in the other kbtool pages
+    note_entry = Entry.objects.get(note=make_note(title="t", body="`$ kbtool list`\n"))
+    assert note_entry.popularity == 0.8  # the team's own notes rank as well-known commands
+    assert popularity.refresh() == 0  # nothing changed since the import computed it
+
+    # editing a tldr page in the browser keeps its commands' prior
+    note = tool.note
+    note.body = note.body.replace("Show the version", "Print the version")
+    note.save_with_tags(["tldr", "common"])
+    assert Entry.objects.get(command="kbtool --version").popularity == tool.popularity
+
+
+def test_rebuild_lookup_reextracts_and_keeps_manual_entries(fixtures_dir, make_note):
+    call_command("import_tldr", str(fixtures_dir / "lookup" / "tldr"))
+    note = make_note(title="t", body="`$ docker ps -a`\n")
+    Entry(tasks=["手書き"], command="echo hi", origin="manual").save()
+    Entry.objects.filter(note=note).delete()
+    before = Entry.objects.count()
+    call_command("rebuild_lookup")
+    assert Entry.objects.count() == before + 1
+    assert Entry.objects.filter(command="echo hi", origin="manual").exists()
+    assert Entry.objects.get(command="kbtool --version").explanation == "Made-up tool used by kb's tests."

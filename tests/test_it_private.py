@@ -1,0 +1,108 @@
+"""KB_PUBLIC_READ=false: every URL family needs a login, and nothing leaks."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "社外秘のパスワードは hunter2"
+
+
+@pytest.fixture
+def private(settings):
+    settings.KB_PUBLIC_READ = False
+
+
+@pytest.fixture
+def secret_note(make_note):
+    return make_note(title="秘密のメモ", slug="secret", body=SECRET, tags=["internal"])
+
+
+@pytest.fixture
+def image(settings):
+    path = settings.MEDIA_ROOT / "uploads" / "x.png"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\x89PNG\r\n\x1a\nsecret-pixels")
+    return "/media/uploads/x.png"
+
+
+HTML_URLS = [
+    "/",
+    "/notes/secret/",
+    "/notes/secret/history/",
+    "/notes/secret/diff/?a=1&b=1",
+    "/notes/secret/revisions/1/",
+    "/tags/",
+    "/tags/internal/",
+    "/changes/",
+    # Families other branches add (search, lookup, cheatsheets) and any future page.
+    "/search/?q=hunter2",
+    "/lookup/?q=hunter2",
+    "/cheatsheet/internal/",
+    "/some/future/page/",
+]
+
+
+@pytest.mark.parametrize("url", HTML_URLS)
+def test_it_redirects_anonymous_visitors_to_login(client, private, secret_note, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert "hunter2" not in response.content.decode()
+
+
+def test_it_keeps_media_behind_the_login(client, private, image, user):
+    response = client.get(image)
+    assert response.status_code == 302
+    assert b"secret-pixels" not in response.content
+    client.force_login(user)
+    assert b"secret-pixels" in b"".join(client.get(image).streaming_content)
+
+
+@pytest.mark.parametrize("url", ["/api/search?q=hunter2", "/api/lookup?q=x", "/api/anything"])
+def test_it_answers_api_callers_with_json_401(client, private, secret_note, url):
+    response = client.get(url)
+    assert response.status_code == 401
+    assert response.json() == {"error": "authentication required"}
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("url", ["/changes/feed/", "/q/hunter2", "/opensearch.xml"])
+def test_it_answers_feeds_and_plain_text_with_401(client, private, secret_note, url):
+    response = client.get(url)
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("text/plain")
+    assert "hunter2" not in response.content.decode()
+
+
+def test_it_serves_the_login_page_health_and_static_files(client, private):
+    assert client.get("/accounts/login/").status_code == 200
+    assert client.get("/healthz").status_code == 200
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+
+
+def test_it_shows_everything_to_readers_who_logged_in(client, private, secret_note, user):
+    client.force_login(user)
+    for url in ["/", "/notes/secret/", "/notes/secret/history/", "/changes/", "/tags/internal/"]:
+        assert client.get(url).status_code == 200, url
+    assert SECRET in client.get("/notes/secret/").content.decode()
+    feed = client.get("/changes/feed/")
+    assert feed.status_code == 200 and "秘密のメモ" in feed.content.decode()
+
+
+def test_it_checks_access_in_views_too(rf, private, secret_note):
+    """The decorators refuse on their own, without the middleware's help."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.urls import resolve
+
+    for url, status in [("/notes/secret/", 302), ("/changes/feed/", 401), ("/notes/secret/history/", 302)]:
+        request = rf.get(url)
+        request.user = AnonymousUser()
+        match = resolve(url)
+        response = match.func(request, *match.args, **match.kwargs)
+        assert response.status_code == status, url
+        assert "hunter2" not in response.content.decode()
+
+
+def test_it_reads_openly_when_public(client, secret_note):
+    assert client.get("/notes/secret/").status_code == 200
+    assert client.get("/changes/feed/").status_code == 200
