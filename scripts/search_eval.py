@@ -1,6 +1,6 @@
 """Search quality: kb's search against naive baselines on the seed notes (make eval).
 
-Builds a throw-away database (kb_eval), loads the starter notes and the seed file split into
+Builds a throw-away database (kb_search_eval), loads the starter notes and the seed file split into
 one note per "##" section, then runs the labelled queries in scripts/search-eval.tsv through
 kb's search, ILIKE '%query%' and PostgreSQL 'simple' full-text search. Reports MRR@10, hit@5
 and precision@5 (relevant notes in the top 5, divided by 5).
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
 os.environ.setdefault("DEBUG", "1")
-os.environ["KB_TEST_DB_NAME"] = "kb_eval"
+os.environ["KB_TEST_DB_NAME"] = "kb_search_eval"
 
 import django  # noqa: E402
 
