@@ -337,7 +337,10 @@ def _expand(term: Term, synonyms: dict[str, list[str]]) -> Term:
         return term
     highlights = set(term.highlights)
     for w in others:
-        highlights.add(_synonym_key(w) if _is_cjk(w) else w)
+        key = _synonym_key(w)
+        # Mark what the fragment matches: the stem (破棄), or the whole word when the stem is
+        # one character (消す, not every 消).
+        highlights.add(w if not _is_cjk(w) or len(key) < 2 else key)
     return replace(
         term,
         alternatives=term.alternatives + tuple(_word_fragment(w) for w in others),
