@@ -7,13 +7,14 @@ weight B, prose C, code D, the title A. ``on_note_saved`` runs after every note 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
 from django.db import connection, transaction
 
 from notes.models import Note
-from search.tokenize import document_terms, normalize, to_tsvector_literal
+from search.tokenize import format_tsvector, normalize, to_tsvector_literal, weighted_positions
 
 _UPSERT = """
 INSERT INTO search_searchdocument (note_id, document, title_vector, title_key, plain)
@@ -21,7 +22,13 @@ VALUES (%s, %s::tsvector, %s::tsvector, %s, %s)
 ON CONFLICT (note_id) DO UPDATE SET document = EXCLUDED.document,
     title_vector = EXCLUDED.title_vector, title_key = EXCLUDED.title_key, plain = EXCLUDED.plain
 """
-_ADD_WORDS = "INSERT INTO search_word (word) SELECT unnest(%s::text[]) ON CONFLICT DO NOTHING"
+# The vocabulary counts the notes that have each word (typo fixes prefer common words).
+_OLD_LEXEMES = "SELECT tsvector_to_array(document) FROM search_searchdocument WHERE note_id = %s"
+_COUNT_UP = """INSERT INTO search_word (word, ndoc) SELECT unnest(%s::text[]), %s
+ON CONFLICT (word) DO UPDATE SET ndoc = search_word.ndoc + EXCLUDED.ndoc"""
+_COUNT_DOWN = "UPDATE search_word SET ndoc = ndoc - 1 WHERE word = ANY(%s)"
+_DROP_UNUSED = "DELETE FROM search_word WHERE ndoc <= 0 AND word = ANY(%s)"
+_SET_WORDS = "INSERT INTO search_word (word, ndoc) SELECT * FROM unnest(%s::text[], %s::int[])"
 
 
 class _Sections(HTMLParser):
@@ -66,17 +73,17 @@ class _Sections(HTMLParser):
             self.prose.append(data)
 
 
-def _words(terms: Iterable[str]) -> list[str]:
+def _words(terms: Iterable[str]) -> set[str]:
     """Plain ASCII words worth offering as typo corrections."""
-    return sorted({t for t in terms if t.isascii() and t.isalpha() and 3 <= len(t) <= 40})
+    return {t for t in terms if t.isascii() and t.isalpha() and 3 <= len(t) <= 40}
 
 
-def document_row(note: Note, tags: list[str]) -> tuple[list, list[str]]:
+def document_row(note: Note, tags: list[str]) -> tuple[list, set[str]]:
     parser = _Sections()
     parser.feed(note.body_html or "")
     parser.close()
     headings = "".join(parser.headings)
-    document = to_tsvector_literal(
+    positions = weighted_positions(
         {
             "A": note.title,
             "B": [" ".join(tags), headings],
@@ -86,15 +93,36 @@ def document_row(note: Note, tags: list[str]) -> tuple[list, list[str]]:
     )
     title_vector = to_tsvector_literal({"A": note.title, "B": " ".join(tags)})
     plain = " ".join("".join(parser.plain).split())
-    words = _words(document_terms(" ".join([note.title, headings, *parser.prose, *parser.code])))
-    return [note.pk, document, title_vector, normalize(note.title).strip()[:200], plain], words
+    row = [note.pk, format_tsvector(positions), title_vector, normalize(note.title).strip()[:200], plain]
+    return row, _words(positions)
+
+
+def _old_words(cur, note_id: int) -> set[str]:
+    cur.execute(_OLD_LEXEMES, [note_id])
+    found = cur.fetchone()
+    return _words(found[0]) if found else set()
+
+
+def _count_down(cur, words: set[str]) -> None:
+    if words:
+        cur.execute(_COUNT_DOWN, [sorted(words)])
+        cur.execute(_DROP_UNUSED, [sorted(words)])
 
 
 def index_note(note: Note) -> None:
     row, words = document_row(note, list(note.tags.names()))
     with connection.cursor() as cur:
+        old = _old_words(cur, note.pk)
         cur.execute(_UPSERT, row)
-        cur.execute(_ADD_WORDS, [words])
+        if words - old:
+            cur.execute(_COUNT_UP, [sorted(words - old), 1])
+        _count_down(cur, old - words)
+
+
+def on_note_deleted(sender, instance: Note, **kwargs) -> None:
+    # Before the cascade removes the SearchDocument, so its words can be counted down.
+    with connection.cursor() as cur:
+        _count_down(cur, _old_words(cur, instance.pk))
 
 
 def on_note_saved(sender, note: Note, **kwargs) -> None:
@@ -107,7 +135,7 @@ def reindex_all(batch_size: int = 500) -> int:
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("DELETE FROM search_word")
         notes = Note.objects.order_by("pk").prefetch_related("tags")
-        words: set[str] = set()
+        words: Counter[str] = Counter()
         rows = []
         for note in notes.iterator(chunk_size=batch_size):
             row, note_words = document_row(note, [t.name for t in note.tags.all()])
@@ -121,5 +149,5 @@ def reindex_all(batch_size: int = 500) -> int:
             cur.executemany(_UPSERT, rows)
             count += len(rows)
         cur.execute("DELETE FROM search_searchdocument WHERE note_id NOT IN (SELECT id FROM notes_note)")
-        cur.execute(_ADD_WORDS, [sorted(words)])
+        cur.execute(_SET_WORDS, [list(words), list(words.values())])
     return count

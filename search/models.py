@@ -55,6 +55,7 @@ class Word(models.Model):
     """Vocabulary of the index, for typo expansion (dokcer -> docker)."""
 
     word = models.CharField(max_length=100, primary_key=True)
+    ndoc = models.PositiveIntegerField(default=1)  # notes that have the word
 
     class Meta:
         indexes = [

@@ -126,6 +126,12 @@ def _ranked(query: Query, mode: str, tag: str | None) -> list[int]:
         return [row[0] for row in cur.fetchall()]
 
 
+# A word the notes have is still taken for a typo when it is this rare and a close word is
+# RARE_RATIO times as common: the seed notes write "dokcer" three times, "docker" in 60 notes.
+RARE_WORD = 5
+RARE_RATIO = 10
+
+
 def _fix_typos(query: Query) -> tuple[Query, dict[str, str]]:
     words = [t.surface for t in query.terms if t.typo_candidate]
     if not words:
@@ -133,7 +139,13 @@ def _fix_typos(query: Query) -> tuple[Query, dict[str, str]]:
     prefixes = {t.surface for t in query.terms if t.prefixes}
     singulars = {w: singular(w) or w for w in words}
     found = typos.known(words + list(singulars.values()), prefixes)
-    options = {w: typos.corrections(w) for w in words if w not in found and singulars[w] not in found}
+    options: dict[str, list[str]] = {}
+    for w in words:
+        ndoc = max(found.get(w, 0), found.get(singulars[w], 0))
+        if ndoc == 0:
+            options[w] = typos.corrections(w)
+        elif ndoc <= RARE_WORD:
+            options[w] = typos.corrections(w, min_ndoc=ndoc * RARE_RATIO)
     options = {w: c for w, c in options.items() if c}
     return query.with_alternatives(options), {w: c[0] for w, c in options.items()}
 

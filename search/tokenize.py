@@ -23,7 +23,8 @@ used by the ``lookup`` app):
     so ``docker <-> compose`` matches ``docker-compose``).
 
 ``to_tsvector_literal({"A": title, "B": tags_and_headings, "C": body, "D": code}) -> str``
-    A weighted tsvector literal, safely quoted, to be cast with ``::tsvector``.
+    A weighted tsvector literal, safely quoted, to be cast with ``::tsvector``
+    (= ``format_tsvector(weighted_positions(...))``, for callers that also want the lexemes).
 
 ``quote_lexeme(lexeme) -> str``
     A lexeme quoted for tsvector/tsquery input (quotes and backslashes escaped).
@@ -150,6 +151,15 @@ def quote_lexeme(lexeme: str) -> str:
 
 def to_tsvector_literal(weighted: Mapping[str, str | Iterable[str]]) -> str:
     """Build ``'lexeme':1A,7C …`` from sections keyed by weight A-D (A is the highest)."""
+    return format_tsvector(weighted_positions(weighted))
+
+
+def format_tsvector(positions: Mapping[str, list[str]]) -> str:
+    return " ".join(f"{quote_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
+
+
+def weighted_positions(weighted: Mapping[str, str | Iterable[str]]) -> dict[str, list[str]]:
+    """Lexeme -> tsvector positions such as ``["1A", "7C"]`` (see to_tsvector_literal)."""
     positions: dict[str, list[str]] = {}
     pos = 1
     for weight, texts in weighted.items():
@@ -165,7 +175,7 @@ def to_tsvector_literal(weighted: Mapping[str, str | Iterable[str]]) -> str:
                 if len(slots) < MAX_POSITIONS_PER_LEXEME:
                     slots.append(f"{min(p, MAX_POSITION)}{suffix}")
             pos += 1  # keep phrases from running across sections and headings
-    return " ".join(f"{quote_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
+    return positions
 
 
 # --- queries ---------------------------------------------------------------------------

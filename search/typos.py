@@ -9,23 +9,24 @@ from django.db import connection, transaction
 # 0.27, under pg_trgm's 0.3). Python then keeps those within an edit distance that counts a
 # swap as one edit, which PostgreSQL's levenshtein() does not.
 _CANDIDATES = """
-SELECT word FROM search_word WHERE word %% %(word)s
+SELECT word, ndoc FROM search_word WHERE word %% %(word)s AND ndoc >= %(min_ndoc)s
 UNION
-SELECT word FROM search_word
-WHERE word >= %(lo)s AND word < %(hi)s AND length(word) BETWEEN %(shortest)s AND %(longest)s
+SELECT word, ndoc FROM search_word WHERE ndoc >= %(min_ndoc)s
+    AND word >= %(lo)s AND word < %(hi)s AND length(word) BETWEEN %(shortest)s AND %(longest)s
 """
 
 
-def known(words: list[str], prefixes: set[str]) -> set[str]:
-    """The words that are in the vocabulary (prefix words: that start some word)."""
-    found: set[str] = set()
+def known(words: list[str], prefixes: set[str]) -> dict[str, int]:
+    """Vocabulary words among ``words`` with their note counts (prefixes: any word they start)."""
+    found: dict[str, int] = {}
     with connection.cursor() as cur:
-        cur.execute("SELECT word FROM search_word WHERE word = ANY(%s)", [words])
-        found.update(w for (w,) in cur.fetchall())
-        for p in prefixes - found:
-            cur.execute("SELECT 1 FROM search_word WHERE word LIKE %s LIMIT 1", [p.replace("%", "") + "%"])
-            if cur.fetchone():
-                found.add(p)
+        cur.execute("SELECT word, ndoc FROM search_word WHERE word = ANY(%s)", [words])
+        found.update(cur.fetchall())
+        for p in prefixes - set(found):
+            cur.execute("SELECT sum(ndoc) FROM search_word WHERE word LIKE %s", [p.replace("%", "") + "%"])
+            total = cur.fetchone()[0]
+            if total:
+                found[p] = total
     return found
 
 
@@ -43,8 +44,8 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-def corrections(word: str) -> list[str]:
-    """Close vocabulary words for a word the index does not have, best first."""
+def corrections(word: str, min_ndoc: int = 1) -> list[str]:
+    """Close vocabulary words (in at least ``min_ndoc`` notes) for ``word``, best first."""
     limit = 1 if len(word) <= 4 else 2
     params = {
         "word": word,
@@ -52,14 +53,15 @@ def corrections(word: str) -> list[str]:
         "hi": word[:2] + "\uffff",
         "shortest": len(word) - limit,
         "longest": len(word) + limit,
+        "min_ndoc": min_ndoc,
     }
     with transaction.atomic(), connection.cursor() as cur:
         # The planner guesses a sequential scan for "%" on a table this small; the GIN index
         # is about ten times faster (2 ms against 19 ms at 25,000 words).
         cur.execute("SET LOCAL enable_seqscan = off")
         cur.execute(_CANDIDATES, params)
-        candidates = [w for (w,) in cur.fetchall()]
-    scored = sorted((edit_distance(word, w), abs(len(w) - len(word)), w) for w in candidates)
+        candidates = [(w, n) for w, n in cur.fetchall() if w != word]
+    scored = sorted((edit_distance(word, w), abs(len(w) - len(word)), -n, w) for w, n in candidates)
     best = scored[0][0] if scored else limit + 1
     # Only the closest words: "docker" for "dokcer", not also "doer" and "doke".
-    return [w for d, _, w in scored if d <= limit and d == best][:3]
+    return [w for d, _, _, w in scored if d <= limit and d == best][:3]

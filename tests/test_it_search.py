@@ -198,3 +198,29 @@ def test_edit_distance_counts_a_swap_as_one_edit():
     assert edit_distance("dokcer", "docker") == 1
     assert edit_distance("kubernets", "kubernetes") == 1
     assert edit_distance("abc", "abc") == 0
+
+
+def test_vocabulary_counts_follow_edits_and_deletes(make_note):
+    from search.models import Word
+
+    a = make_note(title="A", body="docker compose")
+    b = make_note(title="B", body="docker")
+    assert Word.objects.get(word="docker").ndoc == 2
+    assert Word.objects.get(word="compose").ndoc == 1
+    a.body = "podman"
+    a.save_with_tags()
+    assert not Word.objects.filter(word="compose").exists()
+    b.delete()
+    assert not Word.objects.filter(word="docker").exists()
+    call_command("reindex", stdout=open("/dev/null", "w"))
+    assert dict(Word.objects.values_list("word", "ndoc")) == {"podman": 1}
+
+
+def test_a_rare_spelling_the_notes_have_still_gets_a_suggestion(make_note):
+    make_note(title="古いメモ", body="dokcer の設定")  # a typo kept in the notes
+    for i in range(10):
+        make_note(title=f"メモ {i}", body="docker の設定")
+    results = search("dokcer")
+    assert results.suggestion == "docker"
+    assert results.count == 11
+    assert search("docker").suggestion == ""
