@@ -1,9 +1,9 @@
 """Ranked note search over SearchDocument (top-k: only a bounded candidate set is ranked).
 
 Ranking every match is what makes full-text search slow on big wikis (ts_rank over 50,000
-matching vectors costs hundreds of ms). kb ranks at most ``CANDIDATES`` notes: the exact
-title match, title/tag hits (from a small title vector) and the first body hits the GIN
-index yields. Counts and tag facets are over that candidate set, so they are exact for
+matching vectors costs hundreds of ms). kb ranks a bounded set: the exact title
+match, the newest TITLE_CANDIDATES title/tag hits (from a small title vector) and the newest
+CANDIDATES body hits. Counts and tag facets are over that candidate set, so they are exact for
 specific queries and shown as "N+" for very common ones.
 """
 
