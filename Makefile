@@ -47,6 +47,12 @@ messages: install
 	cd notes && ../$(BIN)/python ../manage.py makemessages -l ja --ignore=.venv
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l ja
 
+# Quality of search and lookup on labelled queries (needs ../shared/corpora).
+eval: eval-search eval-lookup
+
+# Speed of search (1k/10k/100k generated notes) and lookup (all of tldr). Results: BENCHMARKS.md.
+bench: bench-search bench-lookup
+
 clean-data:
 	rm -rf .data
 
