@@ -10,8 +10,6 @@ since the page asks as you type.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import eval_lookup  # noqa: E402
+from benchkit import start_gunicorn  # noqa: E402
 
 ROOT = eval_lookup.ROOT
 
@@ -40,40 +39,8 @@ def queries() -> list[str]:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "bench-only", "ALLOWED_HOSTS": "127.0.0.1"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "kb.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1).read()
-            return proc, base
-        except OSError:
-            time.sleep(0.1)
-    proc.terminate()
-    raise RuntimeError("gunicorn did not start")
+    return start_gunicorn()
 
 
 def summary(name: str, times_ms: list[float]) -> str:

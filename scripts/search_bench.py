@@ -13,7 +13,6 @@ import itertools
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from benchkit import start_gunicorn  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection  # noqa: E402
 from taggit.models import Tag, TaggedItem  # noqa: E402
@@ -159,10 +159,10 @@ def time_sql(q: str, reps: int) -> list[float]:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _warm(base: str) -> None:
+    # Both workers load code, templates and the synonym cache on their first requests.
+    for q in ["warm", "ウォーム", "warm up", "dokcer"] * 5:
+        urllib.request.urlopen(base + "/api/search?" + urllib.parse.urlencode({"q": q}), timeout=10)
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
@@ -172,42 +172,7 @@ def start_server() -> tuple[subprocess.Popen, str]:
         url = f"postgresql://{auth}@/{d['NAME']}?host={urllib.parse.quote(d['HOST'])}"
     else:
         url = f"postgresql://{auth}@{d['HOST']}:{d['PORT'] or 5432}/{d['NAME']}?sslmode=prefer"
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only",
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "kb.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=2)
-            # Both workers load code, templates and the synonym cache on their first requests.
-            for q in ["warm", "ウォーム", "warm up", "dokcer"] * 5:
-                urllib.request.urlopen(base + "/api/search?" + urllib.parse.urlencode({"q": q}), timeout=10)
-            return proc, base
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise RuntimeError("gunicorn did not start")
+    return start_gunicorn({"DATABASE_URL": url}, warm=_warm)
 
 
 def time_http(base: str, q: str, reps: int) -> tuple[list[float], int]:

@@ -65,13 +65,16 @@ _STEM_RE = re.compile(f"([{_KANJI}]+|[{_KATA}]+|[{_HANGUL}]+)([{_HIRA}]*)")
 _EDGE = "\"'`()[]{}<>,;!?*|"
 _TRAIL = _EDGE + ":.\\/="
 
+_POSSESSIVE_RE = re.compile(r"(?<=[a-z])['\u2019]s$")
+
 MAX_POSITION = 16383  # PostgreSQL clamps tsvector positions here
 MAX_POSITIONS_PER_LEXEME = 255
 MAX_TOKEN_CHARS = 200
 
 
 def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
+    # NFKC leaves the typographic apostrophe alone; phones and word processors type it.
+    text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
     return _LONG_VOWEL_RE.sub("", text)
 
 
@@ -92,6 +95,8 @@ def singular(word: str) -> str | None:
 
 def _clean_token(token: str) -> str:
     token = token.strip(_EDGE)
+    # "a container's logs" is about a container: the possessive is not part of the word.
+    token = _POSSESSIVE_RE.sub("", token)
     stripped = token.rstrip(_TRAIL)
     return stripped if stripped else token
 

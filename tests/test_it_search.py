@@ -224,3 +224,11 @@ def test_a_rare_spelling_the_notes_have_still_gets_a_suggestion(make_note):
     assert results.suggestion == "docker"
     assert results.count == 11
     assert search("docker").suggestion == ""
+
+
+def test_smaller_means_slimming(make_note):
+    synonyms.clear()
+    wanted = make_note(title="Dockerイメージの軽量化", body="マルチステージビルドで不要なものを落とす。")
+    make_note(title="イメージの取得", body="docker pull で取得する。")
+    assert search("イメージを小さくしたい").ids[0] == wanted.pk
+    assert search("make the image smaller").ids[0] == wanted.pk
