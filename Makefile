@@ -43,9 +43,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Compile the Japanese catalogs (*/locale/ja) after editing a .po file.
+messages: export DEBUG ?= 1
 messages: install
-	cd notes && ../$(BIN)/python ../manage.py makemessages -l ja --ignore=.venv
-	DEBUG=1 $(BIN)/python manage.py compilemessages -l ja
+	$(BIN)/python manage.py compilemessages -l ja --ignore=.venv
 
 # Quality of search and lookup on labelled queries (needs ../shared/corpora).
 eval: eval-search eval-lookup
