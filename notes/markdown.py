@@ -18,7 +18,7 @@ from markdown.extensions.toc import slugify_unicode
 log = logging.getLogger(__name__)
 
 # Bump when the rendering changes, so cached HTML is rebuilt (see Note.save).
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 
 EXTENSIONS = [
     "markdown.extensions.tables",
@@ -90,8 +90,20 @@ def _sanitize(raw: str) -> str:
     )
 
 
-def render(body: str) -> Rendered:
+def _without_title(body: str, title: str) -> str:
+    # Imported files and tldr pages repeat the note's title as their first
+    # "# …" line; the page already shows the title, so show it once.
+    stripped = body.lstrip("\n")
+    first, _, rest = stripped.partition("\n")
+    if first.startswith("# ") and first[2:].strip() == title.strip():
+        return rest
+    return body
+
+
+def render(body: str, title: str | None = None) -> Rendered:
     """Render a note body. Never raises: a body the renderer chokes on is shown as text."""
+    if title:
+        body = _without_title(body, title)
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
     try:
         raw = md.convert(body)

@@ -78,9 +78,17 @@ class Note(models.Model):
         return reverse("note_detail", args=[self.slug])
 
     def render(self) -> None:
-        rendered = markdown.render(self.body)
+        rendered = markdown.render(self.body, self.title)
         self.body_html, self.toc_html = rendered.html, rendered.toc
         self.render_version = markdown.RENDER_VERSION
+
+    def ensure_rendered(self) -> None:
+        """Refresh HTML cached by an older renderer, without touching updated_at."""
+        if self.render_version != markdown.RENDER_VERSION:
+            self.render()
+            Note.objects.filter(pk=self.pk).update(
+                body_html=self.body_html, toc_html=self.toc_html, render_version=self.render_version
+            )
 
     def save_with_tags(self, tags: list[str] | None = None, *, editor=None, message: str = "") -> None:
         """Save the note and its tags in one transaction, then tell listeners.

@@ -35,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @read_required
 def note_detail(request: HttpRequest, slug: str) -> HttpResponse:
     note = get_object_or_404(Note.objects.prefetch_related("tags"), slug=slug)
+    note.ensure_rendered()
     return render(request, "notes/detail.html", {"note": note})
 
 

@@ -72,3 +72,8 @@ def test_it_survives_pathological_input():
     body = "[" * 5000 + "*" * 5000 + "`" * 3000 + "\t\x0b\x0c"
     rendered = render(body)
     assert isinstance(rendered.html, str)
+
+
+def test_it_shows_a_repeated_title_once():
+    assert "<h1" not in render("# docker\n\n> Manage containers\n", title="docker").html
+    assert "<h1" in render("# something else\n\ntext", title="docker").html

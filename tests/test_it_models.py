@@ -77,3 +77,13 @@ def test_it_filters_by_tag(make_note):
     make_note(title="a", tags=["docker"])
     make_note(title="b", tags=["k8s"])
     assert [n.title for n in Note.objects.tagged("docker")] == ["a"]
+
+
+def test_it_refreshes_html_cached_by_an_older_renderer(make_note, client):
+    note = make_note(title="古い", body="**new**")
+    Note.objects.filter(pk=note.pk).update(body_html="<p>stale</p>", render_version=0)
+    before = Note.objects.get(pk=note.pk).updated_at
+    html = client.get(note.get_absolute_url()).content.decode()
+    assert "<strong>new</strong>" in html and "stale" not in html
+    stored = Note.objects.get(pk=note.pk)
+    assert stored.render_version > 0 and stored.updated_at == before

@@ -1,5 +1,6 @@
 import io
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -219,3 +220,25 @@ def test_admins_edit_notes_in_the_admin_and_listeners_hear_it(client, django_use
     note.refresh_from_db()
     assert "<strong>body</strong>" in note.body_html
     assert heard == [["x", "y"]]
+
+
+def test_it_answers_bad_uploads_with_json_even_without_ajax(editor_client):
+    fake = io.BytesIO(b"<svg onload=alert(1)></svg>")
+    fake.name = "evil.svg"
+    response = editor_client.post("/markdownx/upload/", {"image": fake})
+    assert response.status_code == 400
+    assert "image" in response.json()
+
+
+def test_it_explains_nul_bytes_in_japanese(editor_client):
+    response = editor_client.post("/notes/new/", {"title": "nul", "body": "a\x00b"})
+    assert "NUL 文字" in response.content.decode()
+
+
+def test_it_saves_a_japanese_body_near_the_limit(editor_client, settings):
+    # Form-encoded, each of these characters is 9 bytes on the wire.
+    body = "あ" * (settings.KB_MAX_BODY_CHARS - 10)
+    data = urlencode({"title": "長い", "body": body})
+    response = editor_client.post("/notes/new/", data, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+    assert len(Note.objects.get(title="長い").body) == len(body)
