@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django import forms
 from django.http import JsonResponse
 from markdownx.forms import ImageForm
@@ -12,6 +14,13 @@ class CheckedImageForm(ImageForm):
 
 class CheckedImageUploadView(ImageUploadView):
     form_class = CheckedImageForm
+
+    def form_valid(self, form):
+        alt = Path(self.request.FILES["image"].name).stem.replace("[", "").replace("]", "")
+        path = form.save(commit=True)
+        # The editor inserts this at the cursor: on its own line, so dropping an
+        # image at the start of "# heading" does not break the heading.
+        return JsonResponse({"image_code": f"\n![{alt}]({path})\n"})
 
     def form_invalid(self, form):
         # markdownx renders a template for non-AJAX posts, but this view has none;

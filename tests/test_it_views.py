@@ -158,10 +158,10 @@ def test_it_uploads_images_into_media_root(editor_client, settings):
     )
     assert response.status_code == 200
     code = response.json()["image_code"]
-    assert code.startswith("![](/media/uploads/")
-    path = code[len("![](/media/") : -1]
-    assert (settings.MEDIA_ROOT / path).is_file()
-    assert editor_client.get(code[4:-1]).status_code == 200
+    assert code.startswith("\n![dot](/media/uploads/") and code.endswith(")\n")
+    url = code.strip()[len("![dot](") : -1]
+    assert (settings.MEDIA_ROOT / url.removeprefix("/media/")).is_file()
+    assert editor_client.get(url).status_code == 200
 
 
 def test_it_refuses_non_images_and_large_uploads(editor_client, settings, monkeypatch):
