@@ -164,6 +164,20 @@ def test_htmx_gets_only_the_results_fragment(client, make_note):
     assert "<html" not in html and "ネットワーク" in html
 
 
+def test_page_and_fragment_vary_on_the_htmx_header(client, make_note):
+    make_note(title="ネットワーク", body="bridge")
+    for headers in ({}, {"HX-Request": "true"}):
+        vary = client.get("/search/", {"q": "bridge"}, headers=headers)["Vary"]
+        assert "HX-Request" in vary and "HX-History-Restore-Request" in vary
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, make_note):
+    make_note(title="ネットワーク", body="bridge")
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    html = client.get("/search/", {"q": "bridge"}, headers=headers).content.decode()
+    assert "<html" in html and 'class="site"' in html and "ネットワーク" in html
+
+
 def test_bad_page_number_is_a_clear_error(client):
     resp = client.get("/search/", {"q": "x", "page": "0"})
     assert resp.status_code == 400
@@ -232,3 +246,4 @@ def test_smaller_means_slimming(make_note):
     make_note(title="イメージの取得", body="docker pull で取得する。")
     assert search("イメージを小さくしたい").ids[0] == wanted.pk
     assert search("make the image smaller").ids[0] == wanted.pk
+
