@@ -247,3 +247,13 @@ def test_smaller_means_slimming(make_note):
     assert search("イメージを小さくしたい").ids[0] == wanted.pk
     assert search("make the image smaller").ids[0] == wanted.pk
 
+
+def test_heading_permalinks_and_the_toc_stay_out_of_the_index(client, make_note):
+    note = make_note(
+        title="Docker の基本", body="[TOC]\n\n# 概要\n\nDockerコンテナの管理。\n\n## 手順\n\nrun する。"
+    )
+    assert 'class="headerlink"' in note.body_html and 'class="toc"' in note.body_html
+    plain = SearchDocument.objects.get(note=note).plain
+    assert plain == "概要 Dockerコンテナの管理。 手順 run する。"
+    snippet = client.get("/api/search", {"q": "docker"}).json()["results"][0]["snippet"]
+    assert "#" not in snippet
