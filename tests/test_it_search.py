@@ -257,3 +257,15 @@ def test_heading_permalinks_and_the_toc_stay_out_of_the_index(client, make_note)
     assert plain == "概要 Dockerコンテナの管理。 手順 run する。"
     snippet = client.get("/api/search", {"q": "docker"}).json()["results"][0]["snippet"]
     assert "#" not in snippet
+
+
+def test_typo_suggestion_is_a_word_the_notes_write(client, make_note):
+    for i in range(3):
+        make_note(title=f"k8s {i}", body="kubernetes のクラスタ")
+    make_note(title="c1", body="containers を並べる")
+    for i in range(3):
+        make_note(title=f"c {i + 2}", body="container を作る")
+    # The vocabulary also holds the folds kubernete and container (from containers).
+    data = client.get("/api/search", {"q": "kubernets"}).json()
+    assert data["suggestion"] == "kubernetes" and data["count"] == 3
+    assert search("contaner ").suggestion == "container"
