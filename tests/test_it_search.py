@@ -269,3 +269,15 @@ def test_typo_suggestion_is_a_word_the_notes_write(client, make_note):
     data = client.get("/api/search", {"q": "kubernets"}).json()
     assert data["suggestion"] == "kubernetes" and data["count"] == 3
     assert search("contaner ").suggestion == "container"
+
+
+def test_facet_counts_of_a_capped_candidate_set_say_so(client, make_note, monkeypatch):
+    from search import queries
+
+    for i in range(5):
+        make_note(title=f"メモ {i}", body="zebra の話", tags=["logs"])
+    html = client.get("/search/", {"q": "zebra"}).content.decode()
+    assert 'logs <span class="n">5</span>' in html  # every match ranked: exact
+    monkeypatch.setattr(queries, "CANDIDATES", 3)  # only the newest 3 are ranked and counted
+    html = client.get("/search/", {"q": "zebra"}).content.decode()
+    assert 'logs <span class="n">3+</span>' in html
