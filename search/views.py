@@ -16,9 +16,9 @@ PAGE_SIZE = 20
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
-        # A bad page number or an over-long query: show the form with the error, search nothing.
+        # An over-long tag (not from kb's links): show the error, keep the query in the box.
         return render(request, "search/search.html", {"form": form, "q": ""}, status=400)
-    q, tag, page = form.cleaned_data["q"], form.cleaned_data["tag"] or None, form.cleaned_data["page"] or 1
+    q, tag, page = form.cleaned_data["q"], form.cleaned_data["tag"] or None, form.cleaned_data["page"]
     results = search(q, tag=tag)
     pages = max(1, -(-results.count // PAGE_SIZE))
     page = min(page, pages)

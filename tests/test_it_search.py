@@ -178,10 +178,31 @@ def test_htmx_history_restore_gets_the_whole_page(client, make_note):
     assert "<html" in html and 'class="site"' in html and "ネットワーク" in html
 
 
-def test_bad_page_number_is_a_clear_error(client):
-    resp = client.get("/search/", {"q": "x", "page": "0"})
+def test_a_bad_page_number_shows_the_first_page(client, make_note):
+    for i in range(25):
+        make_note(title=f"メモ {i}", body="共通の単語 zebra")
+    for page in ("abc", "0", "-1", "99999", "9" * 5000):
+        resp = client.get("/search/", {"q": "zebra", "page": page})
+        assert resp.status_code == 200
+        html = resp.content.decode()
+        assert "<span>1 / 2</span>" in html and html.count('class="result-link"') == 20
+
+
+def test_an_over_long_query_is_cut_to_the_limit_and_kept_in_the_box(client, make_note):
+    make_note(title="ネットワーク", body="bridge")
+    q = "bridge " + "x" * 600
+    resp = client.get("/search/", {"q": q})
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert f'value="{q[:500]}"' in html and "ネットワーク" in html
+    assert "errorlist" not in html
+    assert client.get("/api/search", {"q": q}).status_code == 400  # the API names the field
+
+
+def test_an_over_long_tag_is_an_error_that_keeps_the_query(client):
+    resp = client.get("/search/", {"q": "bridge", "tag": "t" * 200})
     assert resp.status_code == 400
-    assert "page" in resp.content.decode()
+    assert 'value="bridge"' in resp.content.decode()
 
 
 def test_synonym_edits_apply_at_once(make_note):
