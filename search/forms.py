@@ -1,11 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
+
+Q_MAX = 500
+PAGE_MAX = 1000
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=500, strip=True)
+    """The search page: a pasted over-long query or a stale page number still searches."""
+
+    q = forms.CharField(required=False, max_length=Q_MAX, strip=True)
     tag = forms.CharField(required=False, max_length=100, strip=True)
-    page = forms.IntegerField(required=False, min_value=1, max_value=1000)
+    page = forms.CharField(required=False)
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        if data is not None and len(data.get("q", "")) > Q_MAX:
+            # Searching the first Q_MAX characters beats an error page that loses the text.
+            data = data.copy()
+            data["q"] = data["q"][:Q_MAX]
+        super().__init__(data, **kwargs)
+
+    def clean_page(self) -> int:
+        # Page links are made by kb; anything else (page=abc, 0) is a hand-edited URL: page 1.
+        page = self.cleaned_data["page"]
+        return int(page) if page.isdigit() and len(page) <= 4 and 1 <= int(page) <= PAGE_MAX else 1
 
 
-class ApiSearchForm(SearchForm):
+class ApiSearchForm(forms.Form):
+    """The JSON API keeps strict limits: a client gets a 400 naming the field."""
+
+    q = forms.CharField(required=False, max_length=Q_MAX, strip=True)
+    tag = forms.CharField(required=False, max_length=100, strip=True)
     limit = forms.IntegerField(required=False, min_value=1, max_value=100)

@@ -15,6 +15,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 
 from search.tokenize import (
+    _CJK,
     _LONG_VOWEL_RE,
     _SUBWORD_RE,
     KATA_CHARS,
@@ -26,6 +27,8 @@ MAX_CHARS = 3000  # snippets come from the start of long notes; keeps search pag
 _EDGE = re.escape("\"'`()[]{}<>,;!?*|")
 _CLUSTER = re.compile("(?s).[\uff9e\uff9f\u3099\u309a\u0300-\u036f]*")
 _KATA = re.compile(f"[{KATA_CHARS}]")
+# A letter of a non-CJK word: the tokenizer ends words where a CJK run begins (Dockerコンテナ).
+_WORD_CHAR = f"[^\\W_{_CJK}]"
 
 
 SpanMap = Callable[[int, int], tuple[int, int]]
@@ -79,10 +82,12 @@ def _word_pattern(query: Query) -> re.Pattern[str] | None:
     for w in words:
         if _SUBWORD_RE.fullmatch(w):
             plural = "(?:s|es)?" if w.isascii() and w.isalpha() else ""
-            alts.append(rf"(?<![^\W_]){re.escape(w)}{plural}(?![^\W_])")
+            alts.append(rf"(?<!{_WORD_CHAR}){re.escape(w)}{plural}(?!{_WORD_CHAR})")
         else:  # a code token such as -p, 8080:80 or /var/lib/mysql
             alts.append(rf"(?<![^\s{_EDGE}]){re.escape(w)}(?![^\s{_EDGE}.:])")
-    alts += [rf"(?<![^\W_]){re.escape(p)}[^\W_]*" for p in sorted(query.prefixes, key=len, reverse=True)]
+    # Prefixes are ASCII words being typed: they go on in ASCII letters, never into kana.
+    prefixes = sorted(query.prefixes, key=len, reverse=True)
+    alts += [rf"(?<!{_WORD_CHAR}){re.escape(p)}[a-z0-9]*" for p in prefixes]
     return re.compile("|".join(alts)) if alts else None
 
 

@@ -44,8 +44,17 @@ class _Sections(HTMLParser):
         self.plain: list[str] = []
         self._heading = 0
         self._code = 0
+        self._skip: list[str] = []  # open tags inside a skipped element (the outer one first)
 
     def handle_starttag(self, tag: str, attrs) -> None:
+        if self._skip:
+            self._skip.append(tag)
+            return
+        # The toc's headerlink '#' and a [TOC] list are navigation, not the note's words.
+        classes = (dict(attrs).get("class") or "").split()
+        if (tag == "a" and "headerlink" in classes) or (tag == "div" and "toc" in classes):
+            self._skip.append(tag)
+            return
         if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
             self._heading += 1
         elif tag in {"pre", "code"}:
@@ -54,6 +63,10 @@ class _Sections(HTMLParser):
             self.plain.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
+        if self._skip:
+            if tag in self._skip:  # tolerate unclosed tags (<br>, <img>) inside the skipped part
+                del self._skip[len(self._skip) - 1 - self._skip[::-1].index(tag) :]
+            return
         if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
             self._heading = max(0, self._heading - 1)
         elif tag in {"pre", "code"}:
@@ -64,6 +77,8 @@ class _Sections(HTMLParser):
             (self.headings if self._heading else self.code if self._code else self.prose).append("\n")
 
     def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
         self.plain.append(data)
         if self._heading:
             self.headings.append(data)

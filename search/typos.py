@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
+from search.tokenize import singular
+
 # Candidates: trigram neighbours (pg_trgm GIN) plus words of similar length sharing the first
 # two letters, which catches swapped letters that share few trigrams ("dokcer" ~ "docker" is
 # 0.27, under pg_trgm's 0.3). Python then keeps those within an edit distance that counts a
@@ -64,4 +66,31 @@ def corrections(word: str, min_ndoc: int = 1) -> list[str]:
     scored = sorted((edit_distance(word, w), abs(len(w) - len(word)), -n, w) for w, n in candidates)
     best = scored[0][0] if scored else limit + 1
     # Only the closest words: "docker" for "dokcer", not also "doer" and "doke".
-    return [w for d, _, _, w in scored if d <= limit and d == best][:3]
+    closest = [(w, -n) for d, _, n, w in scored if d <= limit and d == best]
+    return list(dict.fromkeys(_surface_forms(closest)))[:3]
+
+
+def _plurals(word: str) -> list[str]:
+    """The words that tokenize.singular() folds to ``word``."""
+    return [p for p in (word + "s", word[:-1] + "ies") if singular(p) == word]
+
+
+def _surface_forms(words: list[tuple[str, int]]) -> list[str]:
+    """Replace fold-only words (kubernete, from kubernetes) by the plural the notes write.
+
+    The vocabulary holds the singular fold of every plural too. A word is taken as written
+    in the notes that have it but none of its plurals; when its plurals are more common
+    than that, the most common plural is what people write.
+    """
+    plural_of = {p: w for w, _ in words for p in _plurals(w)}
+    if not plural_of:
+        return [w for w, _ in words]
+    with connection.cursor() as cur:
+        cur.execute("SELECT word, ndoc FROM search_word WHERE word = ANY(%s)", [sorted(plural_of)])
+        plurals = cur.fetchall()
+    out = []
+    for w, ndoc in words:
+        mine = sorted(((n, p) for p, n in plurals if plural_of[p] == w), reverse=True)
+        written = ndoc - sum(n for n, _ in mine)
+        out.append(mine[0][1] if mine and mine[0][0] > written else w)
+    return out

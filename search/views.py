@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from accounts.access import api_read_required, read_required
@@ -15,9 +16,9 @@ PAGE_SIZE = 20
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
-        # A bad page number or an over-long query: show the form with the error, search nothing.
+        # An over-long tag (not from kb's links): show the error, keep the query in the box.
         return render(request, "search/search.html", {"form": form, "q": ""}, status=400)
-    q, tag, page = form.cleaned_data["q"], form.cleaned_data["tag"] or None, form.cleaned_data["page"] or 1
+    q, tag, page = form.cleaned_data["q"], form.cleaned_data["tag"] or None, form.cleaned_data["page"]
     results = search(q, tag=tag)
     pages = max(1, -(-results.count // PAGE_SIZE))
     page = min(page, pages)
@@ -37,8 +38,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "next_page": page + 1 if page < pages else None,
         "first_rank": (page - 1) * PAGE_SIZE,
     }
-    template = "search/_results.html" if request.htmx and not request.htmx.boosted else "search/search.html"
-    return render(request, template, context)
+    # htmx restoring history (cache miss after Back) swaps the response into <body>: it needs
+    # the whole page, like a plain visit; only live-search requests get the fragment.
+    fragment = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    response = render(request, "search/_results.html" if fragment else "search/search.html", context)
+    # One URL, two bodies: without Vary the browser's cache hands the fragment to Back.
+    patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
+    return response
 
 
 @api_read_required

@@ -164,10 +164,45 @@ def test_htmx_gets_only_the_results_fragment(client, make_note):
     assert "<html" not in html and "ネットワーク" in html
 
 
-def test_bad_page_number_is_a_clear_error(client):
-    resp = client.get("/search/", {"q": "x", "page": "0"})
+def test_page_and_fragment_vary_on_the_htmx_header(client, make_note):
+    make_note(title="ネットワーク", body="bridge")
+    for headers in ({}, {"HX-Request": "true"}):
+        vary = client.get("/search/", {"q": "bridge"}, headers=headers)["Vary"]
+        assert "HX-Request" in vary and "HX-History-Restore-Request" in vary
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, make_note):
+    make_note(title="ネットワーク", body="bridge")
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    html = client.get("/search/", {"q": "bridge"}, headers=headers).content.decode()
+    assert "<html" in html and 'class="site"' in html and "ネットワーク" in html
+
+
+def test_a_bad_page_number_shows_the_first_page(client, make_note):
+    for i in range(25):
+        make_note(title=f"メモ {i}", body="共通の単語 zebra")
+    for page in ("abc", "0", "-1", "99999", "9" * 5000):
+        resp = client.get("/search/", {"q": "zebra", "page": page})
+        assert resp.status_code == 200
+        html = resp.content.decode()
+        assert "<span>1 / 2</span>" in html and html.count('class="result-link"') == 20
+
+
+def test_an_over_long_query_is_cut_to_the_limit_and_kept_in_the_box(client, make_note):
+    make_note(title="ネットワーク", body="bridge")
+    q = "bridge " + "x" * 600
+    resp = client.get("/search/", {"q": q})
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert f'value="{q[:500]}"' in html and "ネットワーク" in html
+    assert "errorlist" not in html
+    assert client.get("/api/search", {"q": q}).status_code == 400  # the API names the field
+
+
+def test_an_over_long_tag_is_an_error_that_keeps_the_query(client):
+    resp = client.get("/search/", {"q": "bridge", "tag": "t" * 200})
     assert resp.status_code == 400
-    assert "page" in resp.content.decode()
+    assert 'value="bridge"' in resp.content.decode()
 
 
 def test_synonym_edits_apply_at_once(make_note):
@@ -232,3 +267,38 @@ def test_smaller_means_slimming(make_note):
     make_note(title="イメージの取得", body="docker pull で取得する。")
     assert search("イメージを小さくしたい").ids[0] == wanted.pk
     assert search("make the image smaller").ids[0] == wanted.pk
+
+
+def test_heading_permalinks_and_the_toc_stay_out_of_the_index(client, make_note):
+    note = make_note(
+        title="Docker の基本", body="[TOC]\n\n# 概要\n\nDockerコンテナの管理。\n\n## 手順\n\nrun する。"
+    )
+    assert 'class="headerlink"' in note.body_html and 'class="toc"' in note.body_html
+    plain = SearchDocument.objects.get(note=note).plain
+    assert plain == "概要 Dockerコンテナの管理。 手順 run する。"
+    snippet = client.get("/api/search", {"q": "docker"}).json()["results"][0]["snippet"]
+    assert "#" not in snippet
+
+
+def test_typo_suggestion_is_a_word_the_notes_write(client, make_note):
+    for i in range(3):
+        make_note(title=f"k8s {i}", body="kubernetes のクラスタ")
+    make_note(title="c1", body="containers を並べる")
+    for i in range(3):
+        make_note(title=f"c {i + 2}", body="container を作る")
+    # The vocabulary also holds the folds kubernete and container (from containers).
+    data = client.get("/api/search", {"q": "kubernets"}).json()
+    assert data["suggestion"] == "kubernetes" and data["count"] == 3
+    assert search("contaner ").suggestion == "container"
+
+
+def test_facet_counts_of_a_capped_candidate_set_say_so(client, make_note, monkeypatch):
+    from search import queries
+
+    for i in range(5):
+        make_note(title=f"メモ {i}", body="zebra の話", tags=["logs"])
+    html = client.get("/search/", {"q": "zebra"}).content.decode()
+    assert 'logs <span class="n">5</span>' in html  # every match ranked: exact
+    monkeypatch.setattr(queries, "CANDIDATES", 3)  # only the newest 3 are ranked and counted
+    html = client.get("/search/", {"q": "zebra"}).content.decode()
+    assert 'logs <span class="n">3+</span>' in html

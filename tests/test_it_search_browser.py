@@ -33,3 +33,20 @@ def test_results_update_as_you_type_and_open_with_the_keyboard(page, make_note):
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{wanted.get_absolute_url()}")
     assert page.locator("h1").inner_text() == "ボリュームの作成"
+
+
+def test_back_after_opening_a_live_result_shows_the_whole_page(page, make_note):
+    wanted = make_note(title="ボリュームの作成", body="docker volume create でボリュームを作る。")
+
+    page.goto("/search/")
+    page.locator("#search-q").type("ボリューム", delay=30)  # htmx fetches the fragment, pushes the URL
+    link = page.locator("#search-results .result-link")
+    expect(link).to_have_count(1)
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    link.click()
+    page.wait_for_url(f"**{wanted.get_absolute_url()}")
+    page.go_back()
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    expect(page.locator("header.site")).to_have_count(1)
+    expect(page.locator("#search-q")).to_have_value("ボリューム")
+    expect(page.locator("#search-results .result-link")).to_have_count(1)

@@ -155,3 +155,14 @@ def test_it_drops_english_possessives():
     assert (
         parse_query("follow a container’s logs").tsquery() == parse_query("follow a container logs").tsquery()
     )
+
+
+def test_highlight_of_an_ascii_word_stops_where_japanese_begins():
+    text = "Dockerコンテナ及びDockerイメージの管理を行います。dockerfile も docker です。"
+    typing = highlight(text, parse_query("docker"))  # the last word is also a prefix
+    assert typing == (
+        "<mark>Docker</mark>コンテナ及び<mark>Docker</mark>イメージの管理を行います。"
+        "<mark>dockerfile</mark> も <mark>docker</mark> です。"
+    )
+    done = highlight(text, parse_query("docker "))  # a whole word, not a prefix
+    assert done.count("<mark>Docker</mark>") == 2 and "<mark>dockerfile" not in done
