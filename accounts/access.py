@@ -21,6 +21,8 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
 
 View = Callable[..., HttpResponse]
 
@@ -59,6 +61,23 @@ def can_manage_tokens(user) -> bool:
     return user.is_authenticated and user.is_active
 
 
+def login_redirect(request: HttpRequest) -> HttpResponse:
+    """Send an anonymous visitor to the login page, then back.
+
+    An htmx request (live search, lookup) would swap a 302's login page into
+    its results box, so it gets ``HX-Redirect`` instead and the browser goes
+    to the login page itself, returning to the page it was on, not the fragment URL.
+    """
+    # Built here rather than read from request.htmx: the private-site
+    # middleware runs before django-htmx's middleware.
+    htmx = HtmxDetails(request)
+    if htmx and not htmx.history_restore_request:
+        back = htmx.current_url_abs_path or request.get_full_path()
+        response = redirect_to_login(back)
+        return HttpResponseClientRedirect(response["Location"])
+    return redirect_to_login(request.get_full_path())
+
+
 def _guard(check: Callable[[object], bool]) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
@@ -67,7 +86,7 @@ def _guard(check: Callable[[object], bool]) -> Callable[[View], View]:
                 return view(request, *args, **kwargs)
             if request.user.is_authenticated:
                 raise PermissionDenied
-            return redirect_to_login(request.get_full_path())
+            return login_redirect(request)
 
         return wrapped
 

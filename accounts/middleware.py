@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-from accounts.access import can_read, unauthorized
+from accounts.access import can_read, login_redirect, unauthorized
 from accounts.models import TOKEN_PREFIX, ApiToken
 
 # Reachable without a login even on a private site.
@@ -79,4 +78,4 @@ class PrivateSiteMiddleware:
             return unauthorized(request, json=True)
         if path.startswith(PLAIN_PREFIXES):
             return unauthorized(request, json=False)
-        return redirect_to_login(request.get_full_path())
+        return login_redirect(request)

@@ -12,17 +12,23 @@ from accounts.access import login_required
 from accounts.forms import TokenForm
 from accounts.models import ApiToken
 
+# Session key holding a just-created raw token until the redirected GET shows it.
+NEW_TOKEN_SESSION_KEY = "kb_new_token"
+
 
 @never_cache
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    new_token = None
     if request.method == "POST" and form.is_valid():
-        token, new_token = ApiToken.issue(request.user, form.cleaned_data["name"])
-        form = TokenForm()
+        _, raw = ApiToken.issue(request.user, form.cleaned_data["name"])
+        # POST→redirect→GET so a reload cannot create a second token. The raw
+        # token rides in the (server-side) session, never in the URL, and is
+        # popped by the next GET: shown exactly once.
+        request.session[NEW_TOKEN_SESSION_KEY] = raw
+        return redirect("tokens")
+    new_token = request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None
     listed = ApiToken.objects.filter(user=request.user)
-    # The raw token is shown in this one response only; it is never stored.
     return render(request, "accounts/tokens.html", {"form": form, "tokens": listed, "new_token": new_token})
 
 

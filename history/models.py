@@ -17,7 +17,15 @@ class RevisionQuerySet(models.QuerySet):
         return last or 0
 
     def recent(self) -> RevisionQuerySet:
-        return self.select_related("author", "note").order_by("-created_at", "-pk")
+        """Hand edits for /changes/ and its feed; bulk-import revisions stay on each note's history."""
+        return (
+            self.exclude(kind=Revision.Kind.IMPORT)
+            .select_related("author", "note")
+            .order_by("-created_at", "-pk")
+        )
+
+    def bulk_imported(self) -> RevisionQuerySet:
+        return self.filter(kind=Revision.Kind.IMPORT)
 
     def deleted_notes(self) -> RevisionQuerySet:
         """The last revision of every note that no longer exists (the trash)."""
@@ -35,6 +43,9 @@ class Revision(models.Model):
     class Kind(models.TextChoices):
         EDIT = "edit", _("edit")
         DELETE = "delete", _("delete")
+        # Written in bulk by an importer of reference pages (import_tldr):
+        # kept for history and diffs, left out of /changes/ and the feed.
+        IMPORT = "import", _("bulk import")
 
     note = models.ForeignKey(Note, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions")
     # The note's id, kept after the note is deleted: its revisions stay
@@ -63,8 +74,13 @@ class Revision(models.Model):
             models.CheckConstraint(condition=models.Q(number__gte=1), name="revision_number_positive"),
         ]
         indexes = [
-            # Recent changes page and feed: newest revisions first.
-            models.Index(fields=["-created_at"], name="revision_created_idx"),
+            # Recent changes page and feed (RevisionQuerySet.recent): newest
+            # revisions first, without the thousands a bulk import writes at once.
+            models.Index(
+                fields=["-created_at"],
+                name="revision_recent_idx",
+                condition=~models.Q(kind="import"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -89,7 +90,9 @@ def revision_restore(request: HttpRequest, slug: str, number: int) -> HttpRespon
 @read_required
 def changes(request: HttpRequest) -> HttpResponse:
     page = Paginator(Revision.objects.recent(), 50).get_page(request.GET.get("page"))
-    return render(request, "history/changes.html", {"page": page})
+    # Bulk imports would bury hand edits: one summary line instead of thousands of rows.
+    imported = Revision.objects.bulk_imported().aggregate(count=Count("pk"), latest=Max("created_at"))
+    return render(request, "history/changes.html", {"page": page, "imported": imported})
 
 
 @admin_required

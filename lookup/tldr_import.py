@@ -4,7 +4,10 @@
 are written with bulk operations instead of one save (and one note_saved
 round of derived work) per page. Re-running updates changed pages and leaves
 unchanged ones alone; the import key ``tldr:<lang>/<platform>/<page>`` is what
-makes a page the same note next time.
+makes a page the same note next time. Created and changed pages get a
+bulk-import revision each (history.revisions.record_imported), so later hand
+edits can be diffed; pages imported before that get their first one on the
+next run.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from taggit.models import Tag, TaggedItem
 
+from history import revisions
+from history.models import Revision
 from lookup import popularity
 from lookup.indexing import TLDR_KEY_PREFIX, entries_for_note
 from lookup.models import Entry
@@ -86,6 +91,7 @@ def import_tldr(root: Path, progress: Callable[[str], None] | None = None) -> Tl
 
     new: list[tuple[Note, _Page]] = []
     changed: list[tuple[Note, _Page]] = []
+    unchanged: list[tuple[Note, _Page]] = []
     for page in pages:
         note = existing.get(page.key)
         if note is None:
@@ -101,6 +107,7 @@ def import_tldr(root: Path, progress: Callable[[str], None] | None = None) -> Tl
             note.render()
             changed.append((note, page))
         else:
+            unchanged.append((note, page))
             report.unchanged += 1
 
     with transaction.atomic():
@@ -111,6 +118,7 @@ def import_tldr(root: Path, progress: Callable[[str], None] | None = None) -> Tl
             batch_size=BATCH,
         )
         _tag(new)
+        _record_revisions(new, changed, unchanged)
         if progress:
             progress(f"{len(new)} new and {len(changed)} changed pages saved; writing entries")
         Entry.objects.filter(note__in=[n for n, _ in changed]).exclude(origin=Entry.Origin.MANUAL).delete()
@@ -126,6 +134,45 @@ def import_tldr(root: Path, progress: Callable[[str], None] | None = None) -> Tl
     _reindex_search([n for n, _ in new + changed])
     report.created, report.updated = len(new), len(changed)
     return report
+
+
+def _record_revisions(
+    new: list[tuple[Note, _Page]], changed: list[tuple[Note, _Page]], unchanged: list[tuple[Note, _Page]]
+) -> None:
+    """One bulk-import revision per created or changed page.
+
+    Unchanged pages that have no history at all (imported before imports
+    recorded revisions) get their first revision too.
+    """
+    with_history = set(
+        Revision.objects.filter(note_key__in=[n.pk for n, _ in unchanged])
+        .order_by()
+        .values_list("note_key", flat=True)
+        .distinct()
+    )
+    missing = [(n, p) for n, p in unchanged if n.pk not in with_history]
+    # The importer does not retag pages it updates: their revision keeps the note's tags.
+    kept = _tag_names([n.pk for n, _ in changed + missing])
+    items = [(n, page.tags, _message(page)) for n, page in new]
+    items += [(n, kept.get(n.pk, []), _message(page)) for n, page in changed + missing]
+    revisions.record_imported(items, batch_size=BATCH)
+
+
+def _message(page: _Page) -> str:
+    return "import_tldr " + page.key.removeprefix(TLDR_KEY_PREFIX)
+
+
+def _tag_names(note_ids: list[int]) -> dict[int, list[str]]:
+    if not note_ids:
+        return {}
+    ct = ContentType.objects.get_for_model(Note)
+    names: dict[int, list[str]] = {}
+    rows = TaggedItem.objects.filter(content_type=ct, object_id__in=note_ids).values_list(
+        "object_id", "tag__name"
+    )
+    for note_id, name in rows:
+        names.setdefault(note_id, []).append(name)
+    return names
 
 
 def _tag(new: list[tuple[Note, _Page]]) -> None:

@@ -106,3 +106,47 @@ def test_it_checks_access_in_views_too(rf, private, secret_note):
 def test_it_reads_openly_when_public(client, secret_note):
     assert client.get("/notes/secret/").status_code == 200
     assert client.get("/changes/feed/").status_code == 200
+
+
+NAV = ['href="/lookup/"', 'href="/tags/"', 'href="/changes/"', 'action="/search/"']
+
+
+def test_the_login_page_of_a_private_site_has_no_links_that_bounce(client, private, user):
+    html = client.get("/accounts/login/").content.decode()
+    assert [link for link in NAV if link in html] == []
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert [link for link in NAV if link in html] == NAV
+
+
+def test_the_login_page_of_a_public_site_keeps_its_links(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert [link for link in NAV if link in html] == NAV
+
+
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/search/?q=old"}
+
+
+@pytest.mark.parametrize("url", ["/search/?q=hunter2", "/lookup/?q=hunter2"])
+def test_live_search_after_the_session_expired_sends_htmx_to_login(client, private, secret_note, url):
+    response = client.get(url, **HTMX)
+    # Not a 302 whose login page htmx would swap into the results box.
+    assert response.status_code == 200 and "Location" not in response
+    assert response["HX-Redirect"] == "/accounts/login/?next=/search/%3Fq%3Dold"
+    assert "hunter2" not in response.content.decode()
+    # Plain requests and htmx history restores (which swap whole pages) still redirect.
+    assert client.get(url).status_code == 302
+    restore = client.get(url, HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX)
+    assert restore.status_code == 302 and "HX-Redirect" not in restore
+
+
+def test_access_decorators_answer_htmx_with_hx_redirect(rf, private, secret_note):
+    from django.contrib.auth.models import AnonymousUser
+    from django.urls import resolve
+
+    request = rf.get("/notes/secret/history/", HTTP_HX_REQUEST="true")
+    request.user = AnonymousUser()
+    match = resolve("/notes/secret/history/")
+    response = match.func(request, *match.args, **match.kwargs)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/accounts/login/?next=/notes/secret/history/"

@@ -14,8 +14,9 @@ def private(settings):
 
 def _create(client, name="backup script") -> str:
     response = client.post("/accounts/tokens/", {"name": name})
-    assert response.status_code == 200
-    match = re.search(r'<code id="new-token">(kb_[\w-]+)</code>', response.content.decode())
+    assert response.status_code == 302 and response["Location"] == "/accounts/tokens/"
+    page = client.get(response["Location"])
+    match = re.search(r'<code id="new-token">(kb_[\w-]+)</code>', page.content.decode())
     assert match, "the new token is shown once"
     return match.group(1)
 
@@ -27,6 +28,20 @@ def test_it_creates_a_token_shown_once_and_stored_hashed(reader_client, user):
     assert token.key_hash == hash_token(raw) and raw not in token.key_hash
     listing = reader_client.get("/accounts/tokens/").content.decode()
     assert "backup script" in listing and raw not in listing and token.hint in listing
+
+
+def test_it_redirects_after_creating_so_a_reload_neither_repeats_nor_reshows(reader_client, user):
+    response = reader_client.post("/accounts/tokens/", {"name": "cron"})
+    assert response.status_code == 302
+    # Nothing secret in the redirect target.
+    assert "kb_" not in response["Location"] and "?" not in response["Location"]
+    shown = reader_client.get("/accounts/tokens/").content.decode()
+    raw = re.search(r'<code id="new-token">(kb_[\w-]+)</code>', shown).group(1)
+    assert ApiToken.objects.get(user=user).key_hash == hash_token(raw)
+    reloaded = reader_client.get("/accounts/tokens/").content.decode()
+    assert "new-token" not in reloaded and raw not in reloaded
+    assert ApiToken.objects.filter(user=user).count() == 1
+    assert not any(raw in str(v) for v in reader_client.session.values())
 
 
 def test_it_requires_a_name(reader_client):
