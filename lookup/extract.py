@@ -50,6 +50,7 @@ SHELL_LANGS = {
 NO_LANG = {"", "text", "txt", "plain", "plaintext"}
 MAX_COMMANDS_PER_BLOCK = 5
 MAX_TASK_LEN = 80
+MAX_ITEM_LEN = 300  # Entry.tasks' column; a task someone wrote as a list item is kept whole
 
 _FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*\{?\.?(?P<lang>[\w+#.-]*)")
 _HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
@@ -92,6 +93,8 @@ _LEAD_TRIM = re.compile(r"^[\s、,。.:：→\->）)※]*(?:という|って|と
 _TRAIL_TRIM = re.compile(r"[\s、,。.:：!！?？→]+$")
 _MEANINGFUL = re.compile(rf"[A-Za-z0-9{CJK}]")
 SHORT_TASK = 40  # past this, a task is cut to its first clause
+_OPENERS = "([{（［｛「『【"
+_CLOSERS = ")]}）］｝」』】"
 
 
 @dataclass
@@ -183,7 +186,9 @@ def _base_id(heading_text: str) -> str:
 def _clean(text: str) -> str:
     """Markdown inline markup → plain words."""
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"(\*\*|__|\*|~~)", "", text)
+    # Only paired emphasis: tldr's "executable*" keeps its star.
+    text = re.sub(r"(\*\*|__|\*|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = re.sub(r"\*\*|~~", "", text)  # halves of a pair a sentence split cut apart
     # tldr's mnemonics: "E[x]tract a g[z]ipped file" → "Extract a gzipped file".
     text = re.sub(r"\[([A-Za-z]{1,3})\]", r"\1", text)
     text = _SPAN_RE.sub(lambda m: m.group("code"), text)
@@ -219,18 +224,18 @@ def _prose_line(st: _State, line: str, following: list[str]) -> None:
     if st.pending_item and only:
         # tldr style: the code line under "- Task:" is the command, whatever it looks like ("!{{n}}").
         cmd = re.sub(r"^\$\s+", "", only.group("code").strip())
-        _add(st, st.pending_item, cmd, _explanation(following))
+        _add(st, st.pending_item, cmd, _explanation(following), whole=True)
         st.pending_item, st.prev_text, st.blanks = "", "", 0
         return
     spans = [m for m in _SPAN_RE.finditer(body) if _is_command(m.group("code"), inline=True)]
     if spans and len(_MEANINGFUL.findall(rest)) <= 5:
         # The line is (nearly) just commands: the task is said before it.
-        task = st.pending_item
+        task, whole = st.pending_item, bool(st.pending_item)
         if not task and st.prev_text and (st.blanks == 0 or st.prev_text.endswith((":", "："))):
             task = st.prev_text.rstrip(":：").strip()
         explanation = _explanation(following)
         for m in spans:
-            _add(st, task, _strip_prompt(m.group("code")), explanation)
+            _add(st, task, _strip_prompt(m.group("code")), explanation, whole=whole)
         st.pending_item, st.prev_text, st.blanks = "", "", 0
         return
     if spans:
@@ -278,11 +283,63 @@ def _task_around(sentence: str, spans: list[re.Match], k: int) -> str:
     return _tidy(f"{before} {after}" if before and after else before or after)
 
 
-def _tidy(text: str) -> str:
+def _tidy(text: str, whole: bool = False) -> str:
+    if whole:  # "- Task, with details (in brackets):" says exactly what it means
+        return _clean(text).rstrip(":：").strip()[:MAX_ITEM_LEN]
     text = _TRAIL_TRIM.sub("", _LEAD_TRIM.sub("", _clean(text)))
     if len(text) > SHORT_TASK:  # keep the first clause of a long sentence
-        text = _TRAIL_TRIM.sub("", re.split(r"[、，,]", text, maxsplit=1)[0])
-    return text[:MAX_TASK_LEN]
+        text = _first_clause(text)
+    if len(text) > MAX_TASK_LEN:
+        cut = max(text.rfind(c, 0, MAX_TASK_LEN) for c in " 、，,")
+        text = text[: cut if cut > MAX_TASK_LEN // 2 else MAX_TASK_LEN]
+    return _TRAIL_TRIM.sub("", _balanced(text))
+
+
+def _first_clause(text: str) -> str:
+    """Up to the first comma outside brackets: "(KiB, MiB)" is not a clause break."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth = max(depth - 1, 0)
+        elif ch in "、，," and depth == 0 and i:
+            return _TRAIL_TRIM.sub("", text[:i])
+    return text
+
+
+def task_head(task: str) -> tuple[str, str]:
+    """A task as what it does and its asides: brackets, and in a long English task what
+    follows the first comma ("…, sorted by size"). Japanese says the main verb last.
+
+    Tasks are shown whole, but ranking weighs the asides less: otherwise a long
+    task wins on its asides alone.
+    """
+    asides: list[str] = []
+    pattern = r"[(（][^()（）]*[)）]"
+    head = re.sub(pattern, lambda m: asides.append(m.group(0)[1:-1]) or " ", task)
+    if len(head) > SHORT_TASK and not re.search(rf"[{CJK}]", head):
+        found = re.search(r",", head)
+        if found and found.start():
+            asides.append(head[found.start() + 1 :])
+            head = head[: found.start()]
+    return " ".join(head.split()), " ".join(" ".join(asides).split())
+
+
+def _balanced(text: str) -> str:
+    """A cut task must not end inside brackets ("… (permissions"): drop the open part."""
+    opened: list[int] = []
+    stray: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            opened.append(i)
+        elif ch in _CLOSERS and opened:
+            opened.pop()
+        elif ch in _CLOSERS:
+            stray.append(i)
+    if opened:
+        text = text[: opened[0]]
+    return "".join(ch for i, ch in enumerate(text) if i not in stray).strip()
 
 
 def _explanation(following: list[str]) -> str:
@@ -358,14 +415,14 @@ def _looks_like_shell(body: list[str]) -> bool:
     return _is_command(first, inline=False) and (len(first.split()) >= 2)
 
 
-def _add(st: _State, task: str, command: str, explanation: str) -> None:
+def _add(st: _State, task: str, command: str, explanation: str, whole: bool = False) -> None:
     command = command.strip()
     if not command:
         return
     heading = st.section.heading
-    task = _tidy(task) if task else ""
+    task = _tidy(task, whole) if task else ""
     # A scrap like "そこで便利なのが" says less than the heading does.
-    primary = task if len(_MEANINGFUL.findall(task)) >= 8 or not heading else heading
+    primary = task if whole or len(_MEANINGFUL.findall(task)) >= 8 or not heading else heading
     tasks = [t for t in dict.fromkeys([primary, task, heading]) if t]
     if not tasks:
         tasks = [command]
