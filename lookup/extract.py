@@ -93,6 +93,12 @@ _LEAD_TRIM = re.compile(r"^[\s、,。.:：→\->）)※]*(?:という|って|と
 _TRAIL_TRIM = re.compile(r"[\s、,。.:：!！?？→]+$")
 _MEANINGFUL = re.compile(rf"[A-Za-z0-9{CJK}]")
 SHORT_TASK = 40  # past this, a task is cut to its first clause
+# A task that starts like this is the tail of a sentence, not a task: "の SIGTERM を…"
+# (the command was a modifier), "際、…" (`docker build`する際), a quote or bracket.
+_PARTICLES = "のはがをにでとも"
+_FRAGMENT_RE = r"^(?:[{p}](?![\u3041-\u309f])|際(?![\u3400-\u9fff])|[^\w\s])"
+_HIRAGANA_RE = re.compile(r"[\u3041-\u309f]")
+_KANJI_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _OPENERS = "([{（［｛「『【"
 _CLOSERS = ")]}）］｝」』】"
 
@@ -242,14 +248,18 @@ def _prose_line(st: _State, line: str, following: list[str]) -> None:
         for sentence in _sentences_with_spans(body):
             found = [m for m in _SPAN_RE.finditer(sentence) if _is_command(m.group("code"), inline=True)]
             if 0 < len(found) <= 2:  # longer lists are enumerations, not tasks
+                if is_question(sentence):
+                    continue  # "…破棄してはいけないのか？" asks; it does not say what a command does
                 for k, m in enumerate(found):
                     task = _task_around(sentence, found, k)
-                    _add(st, task, _strip_prompt(m.group("code")), _clean(sentence))
+                    if task is not None:
+                        _add(st, task, _strip_prompt(m.group("code")), _clean(sentence), sentence=True)
     else:
         bare = _BARE_RE.match(body)
         if bare and re.search(rf"[{CJK}]", bare.group("rest")):
             task = _tidy(re.sub(rf"^{_JOINERS}", "", bare.group("rest")))
-            _add(st, task, bare.group("cmd").strip(), _clean(body))
+            if not is_question(body) and not _is_fragment(task):
+                _add(st, task, bare.group("cmd").strip(), _clean(body), sentence=True)
     st.pending_item = _clean(body).rstrip(":：").strip() if is_item and body.endswith((":", "：")) else ""
     st.prev_text, st.blanks = _clean(body), 0
 
@@ -268,19 +278,42 @@ def _sentences_with_spans(body: str) -> list[str]:
     return [p for p in parts if "`" in p]
 
 
-def _task_around(sentence: str, spans: list[re.Match], k: int) -> str:
-    """The words describing spans[k]: its clause before (first one only) and after."""
+def _task_around(sentence: str, spans: list[re.Match], k: int) -> str | None:
+    """The words describing spans[k]: its clause before (first one only) and after.
+
+    None when those words are a fragment, not a task.
+    """
     start = spans[k - 1].end() if k else 0
     before = sentence[start : spans[k].start()]
     if k == 0:
-        clauses = [c for c in re.split(r"[、,]", before) if c.strip()]
-        before = clauses[-1] if clauses else ""
+        # The last clause, split outside code spans (`CMD ["a", "b"]` is one piece).
+        masked = re.sub(r"[、,\s]+$", "", _SPAN_RE.sub(lambda m: "\0" * len(m.group(0)), before))
+        before = before[max(masked.rfind("、"), masked.rfind(",")) + 1 : len(masked)]
     else:
         before = ""
     end = spans[k + 1].start() if k + 1 < len(spans) else len(sentence)
     after = re.sub(rf"^{_JOINERS}", "", sentence[spans[k].end() : end])
+    # Right after the command only の makes a fragment ("`docker stop` の SIGTERM"); the
+    # other particles are how a sentence goes on from a command (では, でも).
+    if _is_fragment(re.sub(r"^[\s、,]+", "", _clean(after)), particles="の"):
+        return None
     before = re.sub(r"(?:は|が|を|で|に|、|,)\s*$", "", before.rstrip())
-    return _tidy(f"{before} {after}" if before and after else before or after)
+    task = _tidy(f"{before} {after}" if before and after else before or after)
+    return None if _is_fragment(task) else task
+
+
+def is_question(text: str) -> bool:
+    return bool(re.search(r"[?？][\s)）」』*_]*$", text))
+
+
+def _is_fragment(text: str, particles: str = _PARTICLES) -> bool:
+    text = _TRAIL_TRIM.sub("", text.strip())
+    return bool(text) and bool(re.match(_FRAGMENT_RE.format(p=particles), text))
+
+
+def _is_keyword(text: str) -> bool:
+    """ "EXPOSE", "tmpfs", "コンテナ": a name, with nothing that says what to do."""
+    return len(text.split()) <= 1 and not _HIRAGANA_RE.search(text) and not _KANJI_RE.search(text)
 
 
 def _tidy(text: str, whole: bool = False) -> str:
@@ -415,18 +448,29 @@ def _looks_like_shell(body: list[str]) -> bool:
     return _is_command(first, inline=False) and (len(first.split()) >= 2)
 
 
-def _add(st: _State, task: str, command: str, explanation: str, whole: bool = False) -> None:
+def _add(
+    st: _State, task: str, command: str, explanation: str, whole: bool = False, sentence: bool = False
+) -> None:
+    """sentence: the task was cut out of prose, the weakest source; junk is dropped."""
     command = command.strip()
     if not command:
         return
     heading = st.section.heading
     task = _tidy(task, whole) if task else ""
-    # A scrap like "そこで便利なのが" says less than the heading does.
-    primary = task if whole or len(_MEANINGFUL.findall(task)) >= 8 or not heading else heading
+    if sentence:
+        if _is_keyword(task):
+            task = ""
+        if is_question(heading):
+            heading = ""
+        if not task and (not heading or _is_keyword(heading)):
+            return
+    # A scrap like "そこで便利なのが" says less than the heading does (unless that is a mere name).
+    says_more = heading and not (sentence and _is_keyword(heading))
+    primary = task if whole or len(_MEANINGFUL.findall(task)) >= 8 or not says_more else heading
     tasks = [t for t in dict.fromkeys([primary, task, heading]) if t]
     if not tasks:
         tasks = [command]
-    st.entries.append(Extracted(tasks, command, explanation, st.section.anchor, heading))
+    st.entries.append(Extracted(tasks, command, explanation, st.section.anchor, st.section.heading))
 
 
 def _merge(entries: list[Extracted]) -> list[Extracted]:

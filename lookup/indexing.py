@@ -7,7 +7,7 @@ import re
 from django.db import transaction
 
 from lookup import placeholders
-from lookup.extract import extract, task_head
+from lookup.extract import extract, is_question, task_head
 from lookup.models import Entry
 from lookup.tldr import parse_page, summary
 from search.tokenize import to_tsvector_literal
@@ -45,7 +45,8 @@ def prepare(entry: Entry) -> Entry:
             "A": heads,
             "B": [
                 *entry.tags,
-                entry.note.title if entry.note_id else "",
+                # A question ("…消してはいけないのか？") does not say what the note's commands do.
+                entry.note.title if entry.note_id and not is_question(entry.note.title) else "",
                 entry.explanation if describes else "",
             ],
             "C": [placeholders.command_words(entry.command)],

@@ -139,3 +139,30 @@ def test_task_head_sets_asides_apart_for_ranking():
         "権限、サイズ",
     )
     assert task_head("List all entries, hidden ones too") == ("List all entries, hidden ones too", "")
+
+
+def test_questions_fragments_and_bare_names_are_not_tasks():
+    text = (
+        "## 一度作ったコンテナは消してはいけないのか？\n\n"
+        "`kbctl run -v` でデータを外に置く。\n\n"
+        "## 片付けの注意\n\n"
+        "では `kbctl prune` を使えば全部消えるのか？\n"
+        '`CMD ["kbd", "serve"]` と書けばプロセスが PID 1 になり、`kbctl stop` の合図を直接受け取れる。\n'
+        "`kbctl inspect` の State で、終了コードを確認できる。\n\n"
+        "## PUBLISH\n\n"
+        "`kbctl run`する際、ポートを省くと空いている番号が選ばれる。\n\n"
+        "## 作り直し\n\n"
+        "`kbctl build` で、イメージを作り直せる。\n"
+        "`kbctl rm` で跡形もなく削除できる。\n"
+    )
+    entries = by_command(text)
+    assert entries["kbctl run -v"].tasks == ["データを外に置く"]  # the question heading is dropped
+    for junk in ("kbctl prune", "kbctl stop", "kbctl inspect", "kbctl run"):
+        assert junk not in entries
+    assert entries["kbctl build"].tasks[0] == "イメージを作り直せる"
+    assert entries["kbctl rm"].tasks == ["跡形もなく削除できる", "作り直し"]
+
+
+def test_seed_style_cleanup_section_still_yields_rm():
+    text = "## コンテナの破棄\n\n止めたコンテナは残る。\ndocker rm で完全に削除できる。\n"
+    assert set(by_command(text)["docker rm"].tasks) == {"コンテナの破棄", "完全に削除できる"}

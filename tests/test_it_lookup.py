@@ -159,3 +159,15 @@ def test_private_mode_api_says_401(client, settings, notes):
     settings.KB_PUBLIC_READ = False
     assert client.get("/api/lookup", {"q": "ls"}).status_code == 401
     assert client.get("/lookup/", {"q": "ls"}).status_code == 302
+
+
+def test_junk_from_a_question_section_does_not_answer(client, make_note):
+    make_note(
+        title="一度作ったコンテナは削除してはいけないのか？",
+        body="`kbctl run -v` でデータを外に置く。\n\nでは `kbctl prune` を使えば全部消えるのか？\n",
+    )
+    make_note(title="片付け", body="`kbctl rm` でコンテナを削除できる。\n")
+    commands = [
+        r["command"] for r in client.get("/api/lookup", {"q": "コンテナを削除したい"}).json()["results"]
+    ]
+    assert commands == ["kbctl rm"]
