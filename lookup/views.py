@@ -122,7 +122,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         entry = form.fill(Entry(author=request.user))
         entry.save()
         messages.success(request, _("Command saved."))
-        return redirect(_lookup_url(entry.command_key or entry.task))
+        return redirect(_lookup_url(entry.task))  # its own task: where it ranks first
     return render(request, "lookup/entry_form.html", {"form": form, "entry": None})
 
 
@@ -133,7 +133,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.fill(entry).save()
         messages.success(request, _("Command saved."))
-        return redirect(_lookup_url(entry.command_key or entry.task))
+        return redirect(_lookup_url(entry.task))  # its own task: where it ranks first
     return render(request, "lookup/entry_form.html", {"form": form, "entry": entry})
 
 
