@@ -50,6 +50,7 @@ SHELL_LANGS = {
 NO_LANG = {"", "text", "txt", "plain", "plaintext"}
 MAX_COMMANDS_PER_BLOCK = 5
 MAX_TASK_LEN = 80
+MAX_ITEM_LEN = 300  # Entry.tasks' column; a task someone wrote as a list item is kept whole
 
 _FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*\{?\.?(?P<lang>[\w+#.-]*)")
 _HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
@@ -92,6 +93,14 @@ _LEAD_TRIM = re.compile(r"^[\s、,。.:：→\->）)※]*(?:という|って|と
 _TRAIL_TRIM = re.compile(r"[\s、,。.:：!！?？→]+$")
 _MEANINGFUL = re.compile(rf"[A-Za-z0-9{CJK}]")
 SHORT_TASK = 40  # past this, a task is cut to its first clause
+# A task that starts like this is the tail of a sentence, not a task: "の SIGTERM を…"
+# (the command was a modifier), "際、…" (`docker build`する際), a quote or bracket.
+_PARTICLES = "のはがをにでとも"
+_FRAGMENT_RE = r"^(?:[{p}](?![\u3041-\u309f])|際(?![\u3400-\u9fff])|[^\w\s])"
+_HIRAGANA_RE = re.compile(r"[\u3041-\u309f]")
+_KANJI_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_OPENERS = "([{（［｛「『【"
+_CLOSERS = ")]}）］｝」』】"
 
 
 @dataclass
@@ -183,7 +192,9 @@ def _base_id(heading_text: str) -> str:
 def _clean(text: str) -> str:
     """Markdown inline markup → plain words."""
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"(\*\*|__|\*|~~)", "", text)
+    # Only paired emphasis: tldr's "executable*" keeps its star.
+    text = re.sub(r"(\*\*|__|\*|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = re.sub(r"\*\*|~~", "", text)  # halves of a pair a sentence split cut apart
     # tldr's mnemonics: "E[x]tract a g[z]ipped file" → "Extract a gzipped file".
     text = re.sub(r"\[([A-Za-z]{1,3})\]", r"\1", text)
     text = _SPAN_RE.sub(lambda m: m.group("code"), text)
@@ -219,32 +230,36 @@ def _prose_line(st: _State, line: str, following: list[str]) -> None:
     if st.pending_item and only:
         # tldr style: the code line under "- Task:" is the command, whatever it looks like ("!{{n}}").
         cmd = re.sub(r"^\$\s+", "", only.group("code").strip())
-        _add(st, st.pending_item, cmd, _explanation(following))
+        _add(st, st.pending_item, cmd, _explanation(following), whole=True)
         st.pending_item, st.prev_text, st.blanks = "", "", 0
         return
     spans = [m for m in _SPAN_RE.finditer(body) if _is_command(m.group("code"), inline=True)]
     if spans and len(_MEANINGFUL.findall(rest)) <= 5:
         # The line is (nearly) just commands: the task is said before it.
-        task = st.pending_item
+        task, whole = st.pending_item, bool(st.pending_item)
         if not task and st.prev_text and (st.blanks == 0 or st.prev_text.endswith((":", "："))):
             task = st.prev_text.rstrip(":：").strip()
         explanation = _explanation(following)
         for m in spans:
-            _add(st, task, _strip_prompt(m.group("code")), explanation)
+            _add(st, task, _strip_prompt(m.group("code")), explanation, whole=whole)
         st.pending_item, st.prev_text, st.blanks = "", "", 0
         return
     if spans:
         for sentence in _sentences_with_spans(body):
             found = [m for m in _SPAN_RE.finditer(sentence) if _is_command(m.group("code"), inline=True)]
             if 0 < len(found) <= 2:  # longer lists are enumerations, not tasks
+                if is_question(sentence):
+                    continue  # "…破棄してはいけないのか？" asks; it does not say what a command does
                 for k, m in enumerate(found):
                     task = _task_around(sentence, found, k)
-                    _add(st, task, _strip_prompt(m.group("code")), _clean(sentence))
+                    if task is not None:
+                        _add(st, task, _strip_prompt(m.group("code")), _clean(sentence), sentence=True)
     else:
         bare = _BARE_RE.match(body)
         if bare and re.search(rf"[{CJK}]", bare.group("rest")):
             task = _tidy(re.sub(rf"^{_JOINERS}", "", bare.group("rest")))
-            _add(st, task, bare.group("cmd").strip(), _clean(body))
+            if not is_question(body) and not _is_fragment(task):
+                _add(st, task, bare.group("cmd").strip(), _clean(body), sentence=True)
     st.pending_item = _clean(body).rstrip(":：").strip() if is_item and body.endswith((":", "：")) else ""
     st.prev_text, st.blanks = _clean(body), 0
 
@@ -263,26 +278,101 @@ def _sentences_with_spans(body: str) -> list[str]:
     return [p for p in parts if "`" in p]
 
 
-def _task_around(sentence: str, spans: list[re.Match], k: int) -> str:
-    """The words describing spans[k]: its clause before (first one only) and after."""
+def _task_around(sentence: str, spans: list[re.Match], k: int) -> str | None:
+    """The words describing spans[k]: its clause before (first one only) and after.
+
+    None when those words are a fragment, not a task.
+    """
     start = spans[k - 1].end() if k else 0
     before = sentence[start : spans[k].start()]
     if k == 0:
-        clauses = [c for c in re.split(r"[、,]", before) if c.strip()]
-        before = clauses[-1] if clauses else ""
+        # The last clause, split outside code spans (`CMD ["a", "b"]` is one piece).
+        masked = re.sub(r"[、,\s]+$", "", _SPAN_RE.sub(lambda m: "\0" * len(m.group(0)), before))
+        before = before[max(masked.rfind("、"), masked.rfind(",")) + 1 : len(masked)]
     else:
         before = ""
     end = spans[k + 1].start() if k + 1 < len(spans) else len(sentence)
     after = re.sub(rf"^{_JOINERS}", "", sentence[spans[k].end() : end])
+    # Right after the command only の makes a fragment ("`docker stop` の SIGTERM"); the
+    # other particles are how a sentence goes on from a command (では, でも).
+    if _is_fragment(re.sub(r"^[\s、,]+", "", _clean(after)), particles="の"):
+        return None
     before = re.sub(r"(?:は|が|を|で|に|、|,)\s*$", "", before.rstrip())
-    return _tidy(f"{before} {after}" if before and after else before or after)
+    task = _tidy(f"{before} {after}" if before and after else before or after)
+    return None if _is_fragment(task) else task
 
 
-def _tidy(text: str) -> str:
+def is_question(text: str) -> bool:
+    return bool(re.search(r"[?？][\s)）」』*_]*$", text))
+
+
+def _is_fragment(text: str, particles: str = _PARTICLES) -> bool:
+    text = _TRAIL_TRIM.sub("", text.strip())
+    return bool(text) and bool(re.match(_FRAGMENT_RE.format(p=particles), text))
+
+
+def _is_keyword(text: str) -> bool:
+    """ "EXPOSE", "tmpfs", "コンテナ": a name, with nothing that says what to do."""
+    return len(text.split()) <= 1 and not _HIRAGANA_RE.search(text) and not _KANJI_RE.search(text)
+
+
+def _tidy(text: str, whole: bool = False) -> str:
+    if whole:  # "- Task, with details (in brackets):" says exactly what it means
+        return _clean(text).rstrip(":：").strip()[:MAX_ITEM_LEN]
     text = _TRAIL_TRIM.sub("", _LEAD_TRIM.sub("", _clean(text)))
     if len(text) > SHORT_TASK:  # keep the first clause of a long sentence
-        text = _TRAIL_TRIM.sub("", re.split(r"[、，,]", text, maxsplit=1)[0])
-    return text[:MAX_TASK_LEN]
+        text = _first_clause(text)
+    if len(text) > MAX_TASK_LEN:
+        cut = max(text.rfind(c, 0, MAX_TASK_LEN) for c in " 、，,")
+        text = text[: cut if cut > MAX_TASK_LEN // 2 else MAX_TASK_LEN]
+    return _TRAIL_TRIM.sub("", _balanced(text))
+
+
+def _first_clause(text: str) -> str:
+    """Up to the first comma outside brackets: "(KiB, MiB)" is not a clause break."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth = max(depth - 1, 0)
+        elif ch in "、，," and depth == 0 and i:
+            return _TRAIL_TRIM.sub("", text[:i])
+    return text
+
+
+def task_head(task: str) -> tuple[str, str]:
+    """A task as what it does and its asides: brackets, and in a long English task what
+    follows the first comma ("…, sorted by size"). Japanese says the main verb last.
+
+    Tasks are shown whole, but ranking weighs the asides less: otherwise a long
+    task wins on its asides alone.
+    """
+    asides: list[str] = []
+    pattern = r"[(（][^()（）]*[)）]"
+    head = re.sub(pattern, lambda m: asides.append(m.group(0)[1:-1]) or " ", task)
+    if len(head) > SHORT_TASK and not re.search(rf"[{CJK}]", head):
+        found = re.search(r",", head)
+        if found and found.start():
+            asides.append(head[found.start() + 1 :])
+            head = head[: found.start()]
+    return " ".join(head.split()), " ".join(" ".join(asides).split())
+
+
+def _balanced(text: str) -> str:
+    """A cut task must not end inside brackets ("… (permissions"): drop the open part."""
+    opened: list[int] = []
+    stray: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            opened.append(i)
+        elif ch in _CLOSERS and opened:
+            opened.pop()
+        elif ch in _CLOSERS:
+            stray.append(i)
+    if opened:
+        text = text[: opened[0]]
+    return "".join(ch for i, ch in enumerate(text) if i not in stray).strip()
 
 
 def _explanation(following: list[str]) -> str:
@@ -358,18 +448,29 @@ def _looks_like_shell(body: list[str]) -> bool:
     return _is_command(first, inline=False) and (len(first.split()) >= 2)
 
 
-def _add(st: _State, task: str, command: str, explanation: str) -> None:
+def _add(
+    st: _State, task: str, command: str, explanation: str, whole: bool = False, sentence: bool = False
+) -> None:
+    """sentence: the task was cut out of prose, the weakest source; junk is dropped."""
     command = command.strip()
     if not command:
         return
     heading = st.section.heading
-    task = _tidy(task) if task else ""
-    # A scrap like "そこで便利なのが" says less than the heading does.
-    primary = task if len(_MEANINGFUL.findall(task)) >= 8 or not heading else heading
+    task = _tidy(task, whole) if task else ""
+    if sentence:
+        if _is_keyword(task):
+            task = ""
+        if is_question(heading):
+            heading = ""
+        if not task and (not heading or _is_keyword(heading)):
+            return
+    # A scrap like "そこで便利なのが" says less than the heading does (unless that is a mere name).
+    says_more = heading and not (sentence and _is_keyword(heading))
+    primary = task if whole or len(_MEANINGFUL.findall(task)) >= 8 or not says_more else heading
     tasks = [t for t in dict.fromkeys([primary, task, heading]) if t]
     if not tasks:
         tasks = [command]
-    st.entries.append(Extracted(tasks, command, explanation, st.section.anchor, heading))
+    st.entries.append(Extracted(tasks, command, explanation, st.section.anchor, st.section.heading))
 
 
 def _merge(entries: list[Extracted]) -> list[Extracted]:

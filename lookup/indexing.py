@@ -7,7 +7,7 @@ import re
 from django.db import transaction
 
 from lookup import placeholders
-from lookup.extract import extract
+from lookup.extract import extract, is_question, task_head
 from lookup.models import Entry
 from lookup.tldr import parse_page, summary
 from search.tokenize import to_tsvector_literal
@@ -34,16 +34,23 @@ def prepare(entry: Entry) -> Entry:
     # explanation of an extracted entry is the sentence around it, which may be about
     # something else (D, barely counted by ranking).
     describes = entry.origin == Entry.Origin.TLDR
+    # Found tasks are kept whole; their asides rank like an explanation. A hand-written
+    # task is what someone chose to type, all of it.
+    heads, details = entry.tasks, []
+    if entry.origin != Entry.Origin.MANUAL:
+        split = [task_head(t) for t in entry.tasks]
+        heads, details = [h for h, _ in split], [d for _, d in split if d]
     entry.search_vector = to_tsvector_literal(
         {
-            "A": entry.tasks,
+            "A": heads,
             "B": [
                 *entry.tags,
-                entry.note.title if entry.note_id else "",
+                # A question ("…消してはいけないのか？") does not say what the note's commands do.
+                entry.note.title if entry.note_id and not is_question(entry.note.title) else "",
                 entry.explanation if describes else "",
             ],
             "C": [placeholders.command_words(entry.command)],
-            "D": ["" if describes else entry.explanation],
+            "D": [*details, "" if describes else entry.explanation],
         }
     )
     return entry

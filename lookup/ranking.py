@@ -10,6 +10,11 @@ and the score orders by:
 3. ts_rank with task phrasings weighted over command words and explanations,
    the query's language, and a popularity prior (lookup/popularity.py);
 4. shorter commands first; key bindings and bare placeholders last.
+
+Two cases override the score: an entry whose task is exactly what was typed comes
+first (someone wrote it for that very question), and when the query is just a command
+name ("ls") that command's entries come next, plainest first (`ls -1` before
+`ls -lSR`): the name says which command, not which of its options.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import re
 from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
 
+from lookup import placeholders
 from search.tokenize import STOP_WORDS_EN, Term, normalize, parse_query
 
 MAX_TERMS = 8
@@ -89,6 +95,16 @@ def lookup(qs, q: str, limit: int = 10) -> list:
     words = command_words_of(q)
     key = " ".join(words)
     lang = "ja" if _CJK_RE.search(q) else "en"
+    typed = " ".join(q.split()).lower()
+    just_a_name = bool(key) and " ".join(normalize(q).split()) == key
+    exact_task = RawSQL(
+        # Found entries also carry their heading as a task ("ls" on all of tldr's ls
+        # page): only the task they show counts; every phrasing of a hand-written one does.
+        "lower(btrim(tasks[1])) = %s"
+        " OR (origin = 'manual' AND EXISTS (SELECT 1 FROM unnest(tasks) AS t WHERE lower(btrim(t)) = %s))",
+        [typed, typed],
+        output_field=BooleanField(),
+    )
     # A term found in the task, tags or command counts fully; one found only in the
     # explanation (a page's description, the sentence around an inline command) a little.
     coverage = " + ".join(
@@ -128,16 +144,21 @@ def lookup(qs, q: str, limit: int = 10) -> list:
         ranked = list(
             qs.annotate(hit=hit)
             .filter(hit=True)
-            .annotate(score=score)
-            .order_by("-score", "command_len", "pk")
-            .values_list("pk", "score", "command")[: enough * 2]  # room for duplicates
+            .annotate(score=score, exact_task=exact_task)
+            .order_by("-exact_task", "-score", "command_len", "pk")
+            .values_list("pk", "score", "command", "exact_task", "command_key", "language", "position")[
+                : enough
+                * 2  # room for duplicates
+            ]
         )
         if len(ranked) >= enough:
             break  # rows of the next, looser level have fewer terms and rank below these
+    if just_a_name:
+        ranked = plainest_first(qs, ranked, key, lang)
     # The same command from several pages (aliases, both languages) is one answer.
     seen: set[str] = set()
     best: list[tuple[int, float]] = []
-    for pk, entry_score, command in ranked:
+    for pk, entry_score, command, *_ in ranked:
         norm = " ".join(command.split())
         if norm not in seen:
             seen.add(norm)
@@ -150,3 +171,25 @@ def lookup(qs, q: str, limit: int = 10) -> list:
         entry.score = entry_score
         out.append(entry)
     return out
+
+
+def plainest_first(qs, ranked: list[tuple], key: str, lang: str) -> list[tuple]:
+    """For a bare command name: that command's entries, fewest words and options first.
+
+    Its own page and the team's entries go before other pages that merely use it
+    (ftp's interactive `ls`).
+    """
+    own_key = [row[0] for row in ranked if row[4] == key and not row[3]]
+    titles = dict(qs.model.objects.filter(pk__in=own_key).values_list("pk", "note__title"))
+    origins = dict(qs.model.objects.filter(pk__in=own_key).values_list("pk", "origin"))
+
+    def order(row: tuple) -> tuple:
+        pk, _score, command, exact, command_key, language, position = row
+        if exact or command_key != key:
+            return (0 if exact else 2,)  # sorting is stable: the others keep the score order
+        words = placeholders.fill(command).split()
+        options = sum(len(w.lstrip("-")) for w in words if w.startswith("-"))
+        elsewhere = origins[pk] == "tldr" and (titles[pk] or "").lower() != key
+        return (1, elsewhere, len(words), options, language != lang, position)
+
+    return sorted(ranked, key=order)

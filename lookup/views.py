@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -102,7 +103,7 @@ def cheatsheet(request: HttpRequest, tag: str) -> HttpResponse:
     if not entries:
         raise Http404(_("No commands are tagged %(tag)s.") % {"tag": tag})
     groups: list[tuple[object, list[Entry]]] = []
-    for e in entries[:CHEATSHEET_MAX]:
+    for e in in_language(entries[:CHEATSHEET_MAX], (get_language() or "ja").split("-")[0]):
         if not groups or groups[-1][0] != e.note:
             groups.append((e.note, []))
         groups[-1][1].append(e)
@@ -115,6 +116,42 @@ def cheatsheet(request: HttpRequest, tag: str) -> HttpResponse:
     return render(request, "lookup/cheatsheet.html", context)
 
 
+def _tldr_language(note) -> str:
+    """'tldr:ja/common/docker-rm' → 'ja'; '' for the team's own notes."""
+    key = note.import_key or ""
+    return key[len("tldr:") :].split("/", 1)[0] if key.startswith("tldr:") else ""
+
+
+def _shape(command: str) -> str:
+    """The command with its fields blank: en `rm {{file}}` and ja `rm {{ファイル}}` are one."""
+    return " ".join(
+        "".join("{}" if seg.kind == "field" else seg.text for seg in placeholders.parse(command)).split()
+    )
+
+
+def in_language(entries: list[Entry], lang: str) -> list[Entry]:
+    """tldr has a page in English and often one in Japanese for the same command: show
+    each command once, from the viewer's language when it has it, else from English.
+    """
+    langs: dict[str, set[str]] = {}
+    for e in entries:
+        if page_lang := _tldr_language(e.note):
+            langs.setdefault(_shape(e.command), set()).add(page_lang)
+
+    def wanted(shape: str) -> str:
+        have = langs[shape]
+        return lang if lang in have else "en" if "en" in have else min(have)
+
+    out, seen = [], set()
+    for e in entries:
+        shape, page_lang = _shape(e.command), _tldr_language(e.note)
+        if (page_lang and page_lang != wanted(shape)) or shape in seen:
+            continue
+        seen.add(shape)
+        out.append(e)
+    return out
+
+
 @edit_required
 def entry_create(request: HttpRequest) -> HttpResponse:
     form = EntryForm(request.POST or None, initial={"note": request.GET.get("note", "")})
@@ -122,7 +159,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         entry = form.fill(Entry(author=request.user))
         entry.save()
         messages.success(request, _("Command saved."))
-        return redirect(_lookup_url(entry.command_key or entry.task))
+        return redirect(_lookup_url(entry.task))  # its own task: where it ranks first
     return render(request, "lookup/entry_form.html", {"form": form, "entry": None})
 
 
@@ -133,7 +170,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.fill(entry).save()
         messages.success(request, _("Command saved."))
-        return redirect(_lookup_url(entry.command_key or entry.task))
+        return redirect(_lookup_url(entry.task))  # its own task: where it ranks first
     return render(request, "lookup/entry_form.html", {"form": form, "entry": entry})
 
 

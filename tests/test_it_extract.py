@@ -3,7 +3,7 @@ from pathlib import Path
 import markdown
 from markdown.extensions.toc import slugify_unicode
 
-from lookup.extract import extract
+from lookup.extract import extract, task_head
 
 NOTE = (Path(__file__).parent / "fixtures" / "lookup" / "note.md").read_text()
 
@@ -94,3 +94,75 @@ def test_continuation_lines_and_multi_command_limit():
     assert extract(text)[0].command == "docker build \\\n-t app ."
     many = "## Many\n\n```sh\n" + "\n".join(f"echo {i} now" for i in range(9)) + "\n```\n"
     assert len(extract(many)) == 5
+
+
+def test_tldr_items_are_kept_whole():
+    page = (
+        "# lst\n\n> Lists things.\n\n"
+        "- List entries in long format, sorted by size (largest first):\n\n`lst -lS`\n\n"
+        "- List entries in long format, sorted by time (oldest first, newest last):\n\n`lst -ltr`\n\n"
+        "- Mark each entry with its kind (directory/, link@, executable*, ...):\n\n`lst -F`\n"
+    )
+    assert [e.task for e in extract(page)] == [
+        "List entries in long format, sorted by size (largest first)",
+        "List entries in long format, sorted by time (oldest first, newest last)",
+        "Mark each entry with its kind (directory/, link@, executable*, ...)",
+    ]
+
+
+def test_long_prose_tasks_are_cut_without_open_brackets():
+    text = (
+        "## 待つ\n\n"
+        "`kbwait --db` で接続を受け付けるまで待ってから先へ進む (既定で六十秒、待つ間は理由を表示する)。\n\n"
+        "`kbsize --human` で大きさを読みやすい単位 (KiB、MiB、GiB) で表示できるが、遅いこともある。\n\n"
+        "`kbrun go` でジョブを順番に実行して結果を保存する (ジョブが多いときは並列数を指定して時間を短くでき、"
+        "失敗したジョブだけを後から選んでやり直すこともできるので、夜間の一括処理にも向いている)。\n"
+    )
+    tasks = {e.command: e.tasks[0] for e in extract(text)}
+    assert (
+        tasks["kbwait --db"]
+        == "接続を受け付けるまで待ってから先へ進む (既定で六十秒、待つ間は理由を表示する)"
+    )
+    assert tasks["kbsize --human"] == "大きさを読みやすい単位 (KiB、MiB、GiB) で表示できるが"
+    assert tasks["kbrun go"] == "ジョブを順番に実行して結果を保存する"  # too long: the bracket goes whole
+    for task in tasks.values():
+        assert task.count("(") == task.count(")")
+
+
+def test_task_head_sets_asides_apart_for_ranking():
+    assert task_head("List entries in long format, sorted by size (largest first)") == (
+        "List entries in long format",
+        "largest first sorted by size",
+    )
+    assert task_head("全部を長い形式（権限、サイズ）で一覧表示する") == (
+        "全部を長い形式 で一覧表示する",
+        "権限、サイズ",
+    )
+    assert task_head("List all entries, hidden ones too") == ("List all entries, hidden ones too", "")
+
+
+def test_questions_fragments_and_bare_names_are_not_tasks():
+    text = (
+        "## 一度作ったコンテナは消してはいけないのか？\n\n"
+        "`kbctl run -v` でデータを外に置く。\n\n"
+        "## 片付けの注意\n\n"
+        "では `kbctl prune` を使えば全部消えるのか？\n"
+        '`CMD ["kbd", "serve"]` と書けばプロセスが PID 1 になり、`kbctl stop` の合図を直接受け取れる。\n'
+        "`kbctl inspect` の State で、終了コードを確認できる。\n\n"
+        "## PUBLISH\n\n"
+        "`kbctl run`する際、ポートを省くと空いている番号が選ばれる。\n\n"
+        "## 作り直し\n\n"
+        "`kbctl build` で、イメージを作り直せる。\n"
+        "`kbctl rm` で跡形もなく削除できる。\n"
+    )
+    entries = by_command(text)
+    assert entries["kbctl run -v"].tasks == ["データを外に置く"]  # the question heading is dropped
+    for junk in ("kbctl prune", "kbctl stop", "kbctl inspect", "kbctl run"):
+        assert junk not in entries
+    assert entries["kbctl build"].tasks[0] == "イメージを作り直せる"
+    assert entries["kbctl rm"].tasks == ["跡形もなく削除できる", "作り直し"]
+
+
+def test_seed_style_cleanup_section_still_yields_rm():
+    text = "## コンテナの破棄\n\n止めたコンテナは残る。\ndocker rm で完全に削除できる。\n"
+    assert set(by_command(text)["docker rm"].tasks) == {"コンテナの破棄", "完全に削除できる"}

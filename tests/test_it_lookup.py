@@ -159,3 +159,39 @@ def test_private_mode_api_says_401(client, settings, notes):
     settings.KB_PUBLIC_READ = False
     assert client.get("/api/lookup", {"q": "ls"}).status_code == 401
     assert client.get("/lookup/", {"q": "ls"}).status_code == 302
+
+
+def test_junk_from_a_question_section_does_not_answer(client, make_note):
+    make_note(
+        title="一度作ったコンテナは削除してはいけないのか？",
+        body="`kbctl run -v` でデータを外に置く。\n\nでは `kbctl prune` を使えば全部消えるのか？\n",
+    )
+    make_note(title="片付け", body="`kbctl rm` でコンテナを削除できる。\n")
+    commands = [
+        r["command"] for r in client.get("/api/lookup", {"q": "コンテナを削除したい"}).json()["results"]
+    ]
+    assert commands == ["kbctl rm"]
+
+
+def test_bare_command_name_prefers_the_plainest_entry(client, make_note):
+    body = (
+        "# kbls\n\n> Lists.\n\n- List entries sorted by size, recursively:\n\n`kbls -lSR`\n\n"
+        "- List entries one per line:\n\n`kbls -1`\n\n- List everything in long format:\n\n`kbls -la`\n"
+    )
+    make_note(title="kbls", body=body)
+    make_note(title="kbftp", body="- List files on the remote side:\n\n`kbls`\n")
+    commands = [r["command"] for r in client.get("/api/lookup", {"q": "kbls"}).json()["results"]]
+    assert commands[0] == "kbls"  # the team's own plain entry
+    assert commands[1:] == ["kbls -1", "kbls -la", "kbls -lSR"]
+
+
+def test_manual_entry_with_the_exact_task_ranks_first_and_save_lands_on_it(editor_client, make_note):
+    make_note(
+        title="ログ",
+        body="## ログを追いかけたい\n\n- ログを追いかけたいときは最後の行から流して見る:\n\n`kblog tail -f app`\n",
+    )
+    response = editor_client.post("/lookup/new/", {"tasks": "ログを追いかけたい", "command": "kblog follow"})
+    assert response.status_code == 302
+    assert unquote(response["Location"]).replace("+", " ") == "/lookup/?q=ログを追いかけたい"
+    results = editor_client.get("/api/lookup", {"q": "ログを追いかけたい"}).json()["results"]
+    assert results[0]["command"] == "kblog follow"

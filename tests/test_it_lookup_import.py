@@ -90,3 +90,15 @@ def test_rebuild_lookup_reextracts_and_keeps_manual_entries(fixtures_dir, make_n
     assert Entry.objects.count() == before + 1
     assert Entry.objects.filter(command="echo hi", origin="manual").exists()
     assert Entry.objects.get(command="kbtool --version").explanation == "Made-up tool used by kb's tests."
+
+
+def test_cheatsheet_shows_each_command_once_in_the_ui_language(client, fixtures_dir):
+    call_command("import_tldr", str(fixtures_dir / "lookup" / "tldr"))
+    ja = client.get("/cheatsheet/kbtool/").content.decode()
+    assert ja.count("kbtool list") == 1
+    assert "ウィジェット名" in ja and "widget_name" not in ja
+    assert "kbtool --version" in ja  # no Japanese entry for it: the English one stands in
+    client.cookies["django_language"] = "en"
+    en = client.get("/cheatsheet/kbtool/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert en.count("kbtool list") == 1
+    assert "widget_name" in en and "ウィジェット名" not in en
