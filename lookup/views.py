@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import api_read_required, edit_required, read_required
+from kb.htmx import render_live
 from lookup import placeholders
 from lookup.forms import EntryForm
 from lookup.models import Entry
@@ -43,9 +44,7 @@ def lookup_page(request: HttpRequest) -> HttpResponse:
     q = _query(request)
     results = [present(e) for e in Entry.objects.lookup(q, PAGE_RESULTS)] if q else []
     context = {"q": q, "results": results}
-    if request.htmx:
-        return render(request, "lookup/_results.html", context)
-    return render(request, "lookup/lookup.html", context)
+    return render_live(request, "lookup/lookup.html", "lookup/_results.html", context)
 
 
 @api_read_required

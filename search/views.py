@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from accounts.access import api_read_required, read_required
+from kb.htmx import render_live
 from search.forms import ApiSearchForm, SearchForm
 from search.queries import search
 
@@ -38,13 +38,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "next_page": page + 1 if page < pages else None,
         "first_rank": (page - 1) * PAGE_SIZE,
     }
-    # htmx restoring history (cache miss after Back) swaps the response into <body>: it needs
-    # the whole page, like a plain visit; only live-search requests get the fragment.
-    fragment = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
-    response = render(request, "search/_results.html" if fragment else "search/search.html", context)
-    # One URL, two bodies: without Vary the browser's cache hands the fragment to Back.
-    patch_vary_headers(response, ("HX-Request", "HX-History-Restore-Request"))
-    return response
+    return render_live(request, "search/search.html", "search/_results.html", context)
 
 
 @api_read_required
