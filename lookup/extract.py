@@ -27,6 +27,20 @@ import markdown
 from markdown.extensions.toc import slugify_unicode, unique
 
 from lookup.placeholders import CJK
+from lookup.wording import (  # noqa: F401 - is_question and task_head are part of this API
+    JOINERS,
+    MAX_ITEM_LEN,
+    MAX_TASK_LEN,
+    MEANINGFUL,
+    SPAN_RE,
+    clean,
+    is_fragment,
+    is_keyword,
+    is_question,
+    task_around,
+    task_head,
+    tidy,
+)
 
 SHELL_LANGS = {
     "sh",
@@ -49,15 +63,12 @@ SHELL_LANGS = {
 }
 NO_LANG = {"", "text", "txt", "plain", "plaintext"}
 MAX_COMMANDS_PER_BLOCK = 5
-MAX_TASK_LEN = 80
-MAX_ITEM_LEN = 300  # Entry.tasks' column; a task someone wrote as a list item is kept whole
 
 _FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*\{?\.?(?P<lang>[\w+#.-]*)")
 _HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _HR_RE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _QUOTE_RE = re.compile(r"^\s*(?:>\s?)+")
-_SPAN_RE = re.compile(r"(`+)(?P<code>.+?)\1")
 _PROMPT_RE = re.compile(r"^\s*(?:\$|%|❯|PS>|PS [^>]*>)\s*")
 _COMMAND_RE = re.compile(r"^(?:sudo\s+)?(?:\./|~/|/)?[a-z0-9][\w.+/-]*(?=\s|$)")
 _SCRIPT_WORDS = {
@@ -83,24 +94,6 @@ _BARE_RE = re.compile(
     r"^(?:\$\s*)?(?P<cmd>[a-z][\w.-]*(?:[ \t]+(?:--?[A-Za-z0-9-]+|[a-z0-9][A-Za-z0-9_./:=-]*))+)[ \t]*"
     r"(?P<rest>(?:コマンド)?で[^\n]*(?:できる|できます|する|します|可能)[。.]?)$"
 )
-# What may sit between a command and the words that describe it.
-_SURU = r"(?:すると|すれば|して|した|します|する|し)"
-_JOINERS = (
-    r"(?:コマンド|command)?\s*(?:を使って|を使い|を使うと|を使えば|を使う"
-    rf"|を?実行{_SURU}?|を?{_SURU}|という|で|を|は|が|に|と|、|,|→|->)?"
-)
-_LEAD_TRIM = re.compile(r"^[\s、,。.:：→\->）)※]*(?:という|って|とか|と|で|を|は|が|に|も)?[\s、,]*")
-_TRAIL_TRIM = re.compile(r"[\s、,。.:：!！?？→]+$")
-_MEANINGFUL = re.compile(rf"[A-Za-z0-9{CJK}]")
-SHORT_TASK = 40  # past this, a task is cut to its first clause
-# A task that starts like this is the tail of a sentence, not a task: "の SIGTERM を…"
-# (the command was a modifier), "際、…" (`docker build`する際), a quote or bracket.
-_PARTICLES = "のはがをにでとも"
-_FRAGMENT_RE = r"^(?:[{p}](?![\u3041-\u309f])|際(?![\u3400-\u9fff])|[^\w\s])"
-_HIRAGANA_RE = re.compile(r"[\u3041-\u309f]")
-_KANJI_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_OPENERS = "([{（［｛「『【"
-_CLOSERS = ")]}）］｝」』】"
 
 
 @dataclass
@@ -149,7 +142,7 @@ def extract(text: str, title: str = "") -> list[Extracted]:
         heading = _HEADING_RE.match(line)
         if heading:
             text_ = heading.group("text")
-            st.section = _Section(_clean(text_), anchors.anchor(text_))
+            st.section = _Section(clean(text_), anchors.anchor(text_))
             st.prev_text, st.pending_item, st.blanks = "", "", 0
         elif not line.strip():
             st.blanks += 1
@@ -189,18 +182,6 @@ def _base_id(heading_text: str) -> str:
     return md.toc_tokens[0]["id"] if md.toc_tokens else slugify_unicode(html.unescape(heading_text), "-")
 
 
-def _clean(text: str) -> str:
-    """Markdown inline markup → plain words."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    # Only paired emphasis: tldr's "executable*" keeps its star.
-    text = re.sub(r"(\*\*|__|\*|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
-    text = re.sub(r"\*\*|~~", "", text)  # halves of a pair a sentence split cut apart
-    # tldr's mnemonics: "E[x]tract a g[z]ipped file" → "Extract a gzipped file".
-    text = re.sub(r"\[([A-Za-z]{1,3})\]", r"\1", text)
-    text = _SPAN_RE.sub(lambda m: m.group("code"), text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def _strip_prompt(cmd: str) -> str:
     return _PROMPT_RE.sub("", cmd, count=1).strip()
 
@@ -222,19 +203,19 @@ def _prose_line(st: _State, line: str, following: list[str]) -> None:
     is_item = bool(_LIST_RE.match(_QUOTE_RE.sub("", line)))
     if _QUOTE_RE.match(line) or (is_item and body.endswith((":", "："))):
         # Quotes are someone else's prose; "- Task with `cmd`:" names the command below it.
-        st.pending_item = _clean(body).rstrip(":：").strip() if is_item else ""
-        st.prev_text, st.blanks = _clean(body), 0
+        st.pending_item = clean(body).rstrip(":：").strip() if is_item else ""
+        st.prev_text, st.blanks = clean(body), 0
         return
-    rest = _SPAN_RE.sub("", body)
-    only = _SPAN_RE.fullmatch(body)
+    rest = SPAN_RE.sub("", body)
+    only = SPAN_RE.fullmatch(body)
     if st.pending_item and only:
         # tldr style: the code line under "- Task:" is the command, whatever it looks like ("!{{n}}").
         cmd = re.sub(r"^\$\s+", "", only.group("code").strip())
         _add(st, st.pending_item, cmd, _explanation(following), whole=True)
         st.pending_item, st.prev_text, st.blanks = "", "", 0
         return
-    spans = [m for m in _SPAN_RE.finditer(body) if _is_command(m.group("code"), inline=True)]
-    if spans and len(_MEANINGFUL.findall(rest)) <= 5:
+    spans = [m for m in SPAN_RE.finditer(body) if _is_command(m.group("code"), inline=True)]
+    if spans and len(MEANINGFUL.findall(rest)) <= 5:
         # The line is (nearly) just commands: the task is said before it.
         task, whole = st.pending_item, bool(st.pending_item)
         if not task and st.prev_text and (st.blanks == 0 or st.prev_text.endswith((":", "："))):
@@ -246,28 +227,28 @@ def _prose_line(st: _State, line: str, following: list[str]) -> None:
         return
     if spans:
         for sentence in _sentences_with_spans(body):
-            found = [m for m in _SPAN_RE.finditer(sentence) if _is_command(m.group("code"), inline=True)]
+            found = [m for m in SPAN_RE.finditer(sentence) if _is_command(m.group("code"), inline=True)]
             if 0 < len(found) <= 2:  # longer lists are enumerations, not tasks
                 if is_question(sentence):
                     continue  # "…破棄してはいけないのか？" asks; it does not say what a command does
                 for k, m in enumerate(found):
-                    task = _task_around(sentence, found, k)
+                    task = task_around(sentence, found, k)
                     if task is not None:
-                        _add(st, task, _strip_prompt(m.group("code")), _clean(sentence), sentence=True)
+                        _add(st, task, _strip_prompt(m.group("code")), clean(sentence), sentence=True)
     else:
         bare = _BARE_RE.match(body)
         if bare and re.search(rf"[{CJK}]", bare.group("rest")):
-            task = _tidy(re.sub(rf"^{_JOINERS}", "", bare.group("rest")))
-            if not is_question(body) and not _is_fragment(task):
-                _add(st, task, bare.group("cmd").strip(), _clean(body), sentence=True)
-    st.pending_item = _clean(body).rstrip(":：").strip() if is_item and body.endswith((":", "：")) else ""
-    st.prev_text, st.blanks = _clean(body), 0
+            task = tidy(re.sub(rf"^{JOINERS}", "", bare.group("rest")))
+            if not is_question(body) and not is_fragment(task):
+                _add(st, task, bare.group("cmd").strip(), clean(body), sentence=True)
+    st.pending_item = clean(body).rstrip(":：").strip() if is_item and body.endswith((":", "：")) else ""
+    st.prev_text, st.blanks = clean(body), 0
 
 
 def _sentences_with_spans(body: str) -> list[str]:
     # Split on Japanese/English sentence ends, but never inside a code span.
     parts, buf, pos = [], "", 0
-    for m in _SPAN_RE.finditer(body):
+    for m in SPAN_RE.finditer(body):
         buf += body[pos : m.start()]
         chunks = re.split(r"(?<=[。！？])|(?<=[.!?])\s+", buf)
         parts.extend(chunks[:-1])
@@ -278,103 +259,6 @@ def _sentences_with_spans(body: str) -> list[str]:
     return [p for p in parts if "`" in p]
 
 
-def _task_around(sentence: str, spans: list[re.Match], k: int) -> str | None:
-    """The words describing spans[k]: its clause before (first one only) and after.
-
-    None when those words are a fragment, not a task.
-    """
-    start = spans[k - 1].end() if k else 0
-    before = sentence[start : spans[k].start()]
-    if k == 0:
-        # The last clause, split outside code spans (`CMD ["a", "b"]` is one piece).
-        masked = re.sub(r"[、,\s]+$", "", _SPAN_RE.sub(lambda m: "\0" * len(m.group(0)), before))
-        before = before[max(masked.rfind("、"), masked.rfind(",")) + 1 : len(masked)]
-    else:
-        before = ""
-    end = spans[k + 1].start() if k + 1 < len(spans) else len(sentence)
-    after = re.sub(rf"^{_JOINERS}", "", sentence[spans[k].end() : end])
-    # Right after the command only の makes a fragment ("`docker stop` の SIGTERM"); the
-    # other particles are how a sentence goes on from a command (では, でも).
-    if _is_fragment(re.sub(r"^[\s、,]+", "", _clean(after)), particles="の"):
-        return None
-    before = re.sub(r"(?:は|が|を|で|に|、|,)\s*$", "", before.rstrip())
-    task = _tidy(f"{before} {after}" if before and after else before or after)
-    return None if _is_fragment(task) else task
-
-
-def is_question(text: str) -> bool:
-    return bool(re.search(r"[?？][\s)）」』*_]*$", text))
-
-
-def _is_fragment(text: str, particles: str = _PARTICLES) -> bool:
-    text = _TRAIL_TRIM.sub("", text.strip())
-    return bool(text) and bool(re.match(_FRAGMENT_RE.format(p=particles), text))
-
-
-def _is_keyword(text: str) -> bool:
-    """ "EXPOSE", "tmpfs", "コンテナ": a name, with nothing that says what to do."""
-    return len(text.split()) <= 1 and not _HIRAGANA_RE.search(text) and not _KANJI_RE.search(text)
-
-
-def _tidy(text: str, whole: bool = False) -> str:
-    if whole:  # "- Task, with details (in brackets):" says exactly what it means
-        return _clean(text).rstrip(":：").strip()[:MAX_ITEM_LEN]
-    text = _TRAIL_TRIM.sub("", _LEAD_TRIM.sub("", _clean(text)))
-    if len(text) > SHORT_TASK:  # keep the first clause of a long sentence
-        text = _first_clause(text)
-    if len(text) > MAX_TASK_LEN:
-        cut = max(text.rfind(c, 0, MAX_TASK_LEN) for c in " 、，,")
-        text = text[: cut if cut > MAX_TASK_LEN // 2 else MAX_TASK_LEN]
-    return _TRAIL_TRIM.sub("", _balanced(text))
-
-
-def _first_clause(text: str) -> str:
-    """Up to the first comma outside brackets: "(KiB, MiB)" is not a clause break."""
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch in _OPENERS:
-            depth += 1
-        elif ch in _CLOSERS:
-            depth = max(depth - 1, 0)
-        elif ch in "、，," and depth == 0 and i:
-            return _TRAIL_TRIM.sub("", text[:i])
-    return text
-
-
-def task_head(task: str) -> tuple[str, str]:
-    """A task as what it does and its asides: brackets, and in a long English task what
-    follows the first comma ("…, sorted by size"). Japanese says the main verb last.
-
-    Tasks are shown whole, but ranking weighs the asides less: otherwise a long
-    task wins on its asides alone.
-    """
-    asides: list[str] = []
-    pattern = r"[(（][^()（）]*[)）]"
-    head = re.sub(pattern, lambda m: asides.append(m.group(0)[1:-1]) or " ", task)
-    if len(head) > SHORT_TASK and not re.search(rf"[{CJK}]", head):
-        found = re.search(r",", head)
-        if found and found.start():
-            asides.append(head[found.start() + 1 :])
-            head = head[: found.start()]
-    return " ".join(head.split()), " ".join(" ".join(asides).split())
-
-
-def _balanced(text: str) -> str:
-    """A cut task must not end inside brackets ("… (permissions"): drop the open part."""
-    opened: list[int] = []
-    stray: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _OPENERS:
-            opened.append(i)
-        elif ch in _CLOSERS and opened:
-            opened.pop()
-        elif ch in _CLOSERS:
-            stray.append(i)
-    if opened:
-        text = text[: opened[0]]
-    return "".join(ch for i, ch in enumerate(text) if i not in stray).strip()
-
-
 def _explanation(following: list[str]) -> str:
     """A remark right under a standalone command (e.g. "※ --rm removes …")."""
     line = following[0].strip() if following else ""
@@ -382,7 +266,7 @@ def _explanation(following: list[str]) -> str:
         line = following[1].strip()
     if not line or line.startswith(("#", "`", "|", "!", "-", "*")) or _FENCE_RE.match(line):
         return ""
-    line = _clean(_QUOTE_RE.sub("", line))
+    line = clean(_QUOTE_RE.sub("", line))
     prose = re.search(rf"[{CJK}]", line) or (len(line.split()) >= 4 and line.endswith("."))
     return line[:300] if prose else ""
 
@@ -456,17 +340,17 @@ def _add(
     if not command:
         return
     heading = st.section.heading
-    task = _tidy(task, whole) if task else ""
+    task = tidy(task, whole) if task else ""
     if sentence:
-        if _is_keyword(task):
+        if is_keyword(task):
             task = ""
         if is_question(heading):
             heading = ""
-        if not task and (not heading or _is_keyword(heading)):
+        if not task and (not heading or is_keyword(heading)):
             return
     # A scrap like "そこで便利なのが" says less than the heading does (unless that is a mere name).
-    says_more = heading and not (sentence and _is_keyword(heading))
-    primary = task if whole or len(_MEANINGFUL.findall(task)) >= 8 or not says_more else heading
+    says_more = heading and not (sentence and is_keyword(heading))
+    primary = task if whole or len(MEANINGFUL.findall(task)) >= 8 or not says_more else heading
     tasks = [t for t in dict.fromkeys([primary, task, heading]) if t]
     if not tasks:
         tasks = [command]

@@ -1,0 +1,142 @@
+"""The words of a task: what is kept of a sentence, and what is not a task at all.
+
+extract.py finds where commands are; this module decides how the words around
+a command read as a task ("`docker rm` で完全削除できる" → "完全削除できる").
+"""
+
+from __future__ import annotations
+
+import re
+
+from lookup.placeholders import CJK
+
+MAX_TASK_LEN = 80
+MAX_ITEM_LEN = 300  # Entry.tasks' column; a task someone wrote as a list item is kept whole
+SPAN_RE = re.compile(r"(`+)(?P<code>.+?)\1")
+# What may sit between a command and the words that describe it.
+_SURU = r"(?:すると|すれば|して|した|します|する|し)"
+JOINERS = (
+    r"(?:コマンド|command)?\s*(?:を使って|を使い|を使うと|を使えば|を使う"
+    rf"|を?実行{_SURU}?|を?{_SURU}|という|で|を|は|が|に|と|、|,|→|->)?"
+)
+_LEAD_TRIM = re.compile(r"^[\s、,。.:：→\->）)※]*(?:という|って|とか|と|で|を|は|が|に|も)?[\s、,]*")
+_TRAIL_TRIM = re.compile(r"[\s、,。.:：!！?？→]+$")
+MEANINGFUL = re.compile(rf"[A-Za-z0-9{CJK}]")
+SHORT_TASK = 40  # past this, a task is cut to its first clause
+# A task that starts like this is the tail of a sentence, not a task: "の SIGTERM を…"
+# (the command was a modifier), "際、…" (`docker build`する際), a quote or bracket.
+_PARTICLES = "のはがをにでとも"
+_FRAGMENT_RE = r"^(?:[{p}](?![\u3041-\u309f])|際(?![\u3400-\u9fff])|[^\w\s])"
+_HIRAGANA_RE = re.compile(r"[\u3041-\u309f]")
+_KANJI_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_OPENERS = "([{（［｛「『【"
+_CLOSERS = ")]}）］｝」』】"
+
+
+def clean(text: str) -> str:
+    """Markdown inline markup → plain words."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    # Only paired emphasis: tldr's "executable*" keeps its star.
+    text = re.sub(r"(\*\*|__|\*|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = re.sub(r"\*\*|~~", "", text)  # halves of a pair a sentence split cut apart
+    # tldr's mnemonics: "E[x]tract a g[z]ipped file" → "Extract a gzipped file".
+    text = re.sub(r"\[([A-Za-z]{1,3})\]", r"\1", text)
+    text = SPAN_RE.sub(lambda m: m.group("code"), text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def task_around(sentence: str, spans: list[re.Match], k: int) -> str | None:
+    """The words describing spans[k]: its clause before (first one only) and after.
+
+    None when those words are a fragment, not a task.
+    """
+    start = spans[k - 1].end() if k else 0
+    before = sentence[start : spans[k].start()]
+    if k == 0:
+        # The last clause, split outside code spans (`CMD ["a", "b"]` is one piece).
+        masked = re.sub(r"[、,\s]+$", "", SPAN_RE.sub(lambda m: "\0" * len(m.group(0)), before))
+        before = before[max(masked.rfind("、"), masked.rfind(",")) + 1 : len(masked)]
+    else:
+        before = ""
+    end = spans[k + 1].start() if k + 1 < len(spans) else len(sentence)
+    after = re.sub(rf"^{JOINERS}", "", sentence[spans[k].end() : end])
+    # Right after the command only の makes a fragment ("`docker stop` の SIGTERM"); the
+    # other particles are how a sentence goes on from a command (では, でも).
+    if is_fragment(re.sub(r"^[\s、,]+", "", clean(after)), particles="の"):
+        return None
+    before = re.sub(r"(?:は|が|を|で|に|、|,)\s*$", "", before.rstrip())
+    task = tidy(f"{before} {after}" if before and after else before or after)
+    return None if is_fragment(task) else task
+
+
+def is_question(text: str) -> bool:
+    return bool(re.search(r"[?？][\s)）」』*_]*$", text))
+
+
+def is_fragment(text: str, particles: str = _PARTICLES) -> bool:
+    text = _TRAIL_TRIM.sub("", text.strip())
+    return bool(text) and bool(re.match(_FRAGMENT_RE.format(p=particles), text))
+
+
+def is_keyword(text: str) -> bool:
+    """ "EXPOSE", "tmpfs", "コンテナ": a name, with nothing that says what to do."""
+    return len(text.split()) <= 1 and not _HIRAGANA_RE.search(text) and not _KANJI_RE.search(text)
+
+
+def tidy(text: str, whole: bool = False) -> str:
+    if whole:  # "- Task, with details (in brackets):" says exactly what it means
+        return clean(text).rstrip(":：").strip()[:MAX_ITEM_LEN]
+    text = _TRAIL_TRIM.sub("", _LEAD_TRIM.sub("", clean(text)))
+    if len(text) > SHORT_TASK:  # keep the first clause of a long sentence
+        text = _first_clause(text)
+    if len(text) > MAX_TASK_LEN:
+        cut = max(text.rfind(c, 0, MAX_TASK_LEN) for c in " 、，,")
+        text = text[: cut if cut > MAX_TASK_LEN // 2 else MAX_TASK_LEN]
+    return _TRAIL_TRIM.sub("", _balanced(text))
+
+
+def _first_clause(text: str) -> str:
+    """Up to the first comma outside brackets: "(KiB, MiB)" is not a clause break."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth = max(depth - 1, 0)
+        elif ch in "、，," and depth == 0 and i:
+            return _TRAIL_TRIM.sub("", text[:i])
+    return text
+
+
+def task_head(task: str) -> tuple[str, str]:
+    """A task as what it does and its asides: brackets, and in a long English task what
+    follows the first comma ("…, sorted by size"). Japanese says the main verb last.
+
+    Tasks are shown whole, but ranking weighs the asides less: otherwise a long
+    task wins on its asides alone.
+    """
+    asides: list[str] = []
+    pattern = r"[(（][^()（）]*[)）]"
+    head = re.sub(pattern, lambda m: asides.append(m.group(0)[1:-1]) or " ", task)
+    if len(head) > SHORT_TASK and not re.search(rf"[{CJK}]", head):
+        found = re.search(r",", head)
+        if found and found.start():
+            asides.append(head[found.start() + 1 :])
+            head = head[: found.start()]
+    return " ".join(head.split()), " ".join(" ".join(asides).split())
+
+
+def _balanced(text: str) -> str:
+    """A cut task must not end inside brackets ("… (permissions"): drop the open part."""
+    opened: list[int] = []
+    stray: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            opened.append(i)
+        elif ch in _CLOSERS and opened:
+            opened.pop()
+        elif ch in _CLOSERS:
+            stray.append(i)
+    if opened:
+        text = text[: opened[0]]
+    return "".join(ch for i, ch in enumerate(text) if i not in stray).strip()
