@@ -136,6 +136,20 @@ def parse_file(text: str, key: str, fallback_title: str) -> ParsedNote:
     return ParsedNote(title, body, tags, slug, None if slug else key)
 
 
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+def _is_image(path: Path) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+    return True
+
+
 def _copy_images(note: ParsedNote, source: Path, report: Report, name: str) -> None:
     def replace(match: re.Match) -> str:
         target = match.group(1)
@@ -144,6 +158,11 @@ def _copy_images(note: ParsedNote, source: Path, report: Report, name: str) -> N
         path = (source.parent / target).resolve()
         if not path.is_file():
             report.warnings.append((name, f"image not found: {target}"))
+            return match.group(0)
+        # Only real raster images are published under /media: a note must not be
+        # able to copy any other file of the server ("![](../../.env)") there.
+        if path.suffix.lower() not in IMAGE_SUFFIXES or not _is_image(path):
+            report.warnings.append((name, f"not a PNG, JPEG, GIF or WebP image, not copied: {target}"))
             return match.group(0)
         digest = hashlib.sha1(path.read_bytes()).hexdigest()[:10]
         dest = Path(settings.MEDIA_ROOT) / "imported" / f"{digest}-{path.name}"

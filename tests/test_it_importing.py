@@ -135,3 +135,14 @@ def test_starter_notes_load_only_into_an_empty_database(capsys):
     call_command("load_starter_notes")
     assert Note.objects.count() == count
     assert "not loaded" in capsys.readouterr().out
+
+
+def test_it_copies_only_real_images(tmp_path, settings):
+    (tmp_path / "secret.png").write_text("SECRET_KEY=abc")
+    (tmp_path / "notes.md").write_text("---\ntitle: t\n---\n![a](secret.png) ![b](../../etc/passwd)\n")
+    report = import_paths([tmp_path / "notes.md"])
+    reasons = [message for _, message in report.warnings]
+    assert any("not copied: secret.png" in r for r in reasons)
+    assert any("../../etc/passwd" in r for r in reasons)
+    assert not (settings.MEDIA_ROOT / "imported").exists()
+    assert "](secret.png)" in Note.objects.get(title="t").body
