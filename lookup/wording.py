@@ -66,7 +66,24 @@ def task_around(sentence: str, spans: list[re.Match], k: int) -> str | None:
         return None
     before = re.sub(r"(?:は|が|を|で|に|、|,)\s*$", "", before.rstrip())
     task = tidy(f"{before} {after}" if before and after else before or after)
-    return None if is_fragment(task) else task
+    task = _CONTRAST_END.sub("", task)
+    return None if is_fragment(task) or dangles(task) else task
+
+
+# A clause that leads into the rest of a sentence ("…した直後だと", "再開できるが",
+# "まず SIGTERM を送り") or hangs off the one before ("なら…") describes a situation,
+# not something to do with the command.
+_DANGLING_END = re.compile(r"(?:だと|ると|たら|なら|ければ|は|ば|り|て|に)$")
+# "表示できるが、遅い": the clause before が/ので/けど says what the command does.
+_CONTRAST_END = re.compile(r"(?<=[\u3041-\u309f])(?:が|けど|けれど|ので|から|し)$")
+_DANGLING_START = re.compile(r"^(?:なら|だと|ので|けど|けれど|ただし|だから)")
+
+
+def dangles(task: str) -> bool:
+    text = _TRAIL_TRIM.sub("", task.strip())
+    if not text or not _HIRAGANA_RE.search(text[-1]):
+        return bool(_DANGLING_START.match(text))
+    return bool(_DANGLING_END.search(text) or _DANGLING_START.match(text))
 
 
 def is_question(text: str) -> bool:

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import markdown
+import pytest
 from markdown.extensions.toc import slugify_unicode
 
 from lookup.extract import extract, task_head
@@ -123,7 +124,7 @@ def test_long_prose_tasks_are_cut_without_open_brackets():
         tasks["kbwait --db"]
         == "接続を受け付けるまで待ってから先へ進む (既定で六十秒、待つ間は理由を表示する)"
     )
-    assert tasks["kbsize --human"] == "大きさを読みやすい単位 (KiB、MiB、GiB) で表示できるが"
+    assert tasks["kbsize --human"] == "大きさを読みやすい単位 (KiB、MiB、GiB) で表示できる"
     assert tasks["kbrun go"] == "ジョブを順番に実行して結果を保存する"  # too long: the bracket goes whole
     for task in tasks.values():
         assert task.count("(") == task.count(")")
@@ -166,3 +167,23 @@ def test_questions_fragments_and_bare_names_are_not_tasks():
 def test_seed_style_cleanup_section_still_yields_rm():
     text = "## コンテナの破棄\n\n止めたコンテナは残る。\ndocker rm で完全に削除できる。\n"
     assert set(by_command(text)["docker rm"].tasks) == {"コンテナの破棄", "完全に削除できる"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "DB コンテナを `docker rm` した直後だと、ボリュームも消える。",
+        "コンテナを消すと、`docker start` ではもう戻せないので注意する。",
+        "`docker stop` はまず SIGTERM を送り、待ってから止める。",
+        "データを残したいなら `docker compose stop` で止めるだけで済む。",
+    ],
+)
+def test_it_skips_sentences_that_only_set_the_scene(sentence):
+    tasks = [t for e in extract(f"## 見出し\n\n{sentence}\n") for t in e.tasks]
+    assert not any(t.endswith(("だと", "と", "り")) or t.startswith("なら") for t in tasks), tasks
+
+
+def test_it_still_reads_sentences_that_say_what_a_command_does():
+    entries = extract("## 破棄\n\n止めたコンテナは `docker rm` で完全削除できる。\n")
+    assert [e.command for e in entries] == ["docker rm"]
+    assert entries[0].tasks[0].endswith("完全削除できる")
