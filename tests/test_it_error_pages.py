@@ -63,3 +63,13 @@ def test_500_renders_without_database_or_request_context():
     assert 'href="/"' in html and 'href="/search/"' in html
     with translation.override("en"):
         assert "Server error" in server_error(request).content.decode()
+
+
+def test_a_csrf_failure_explains_itself_in_japanese(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "フォームの有効期限が切れました" in html and "何も保存されていません" in html.replace("\n", "")
