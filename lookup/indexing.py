@@ -10,10 +10,11 @@ from lookup import placeholders
 from lookup.extract import extract, is_question, task_head
 from lookup.models import Entry
 from lookup.tldr import parse_page, summary
+from notes.models import REFERENCE_KEY_PREFIX
 from search.tokenize import to_tsvector_literal
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-TLDR_KEY_PREFIX = "tldr:"
+TLDR_KEY_PREFIX = REFERENCE_KEY_PREFIX
 # Ranking prior of the team's own entries: above most tldr pages, below the classics.
 NOTE_PRIOR = 0.8
 

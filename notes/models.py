@@ -9,10 +9,17 @@ from taggit.managers import TaggableManager
 from notes import markdown
 from notes.slugs import slug_for
 
+# Reference pages imported in bulk (manage.py import_tldr) carry import keys
+# with this prefix; they are not the team's own writing.
+REFERENCE_KEY_PREFIX = "tldr:"
+
 
 class NoteQuerySet(models.QuerySet):
     def recent(self) -> NoteQuerySet:
         return self.order_by("-updated_at")
+
+    def team_written(self) -> NoteQuerySet:
+        return self.exclude(import_key__startswith=REFERENCE_KEY_PREFIX)
 
     def tagged(self, tag: str) -> NoteQuerySet:
         return self.filter(tags__slug=tag)

@@ -28,7 +28,8 @@ def _tag_cloud():
 
 @read_required
 def home(request: HttpRequest) -> HttpResponse:
-    recent = Note.objects.recent().prefetch_related("tags")[:20]
+    # 7,000 freshly imported tldr pages would otherwise bury what the team wrote.
+    recent = Note.objects.team_written().recent().prefetch_related("tags")[:20]
     return render(request, "notes/home.html", {"recent": recent, "tags": _tag_cloud()[:40]})
 
 

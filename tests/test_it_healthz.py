@@ -26,7 +26,7 @@ def test_pages_explain_a_lost_database(client, monkeypatch):
     def broken(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("notes.views.Note.objects.recent", broken)
+    monkeypatch.setattr("notes.models.NoteQuerySet.recent", broken)
     response = client.get("/")
     assert response.status_code == 503
     assert "データベースに接続できません" in response.content.decode()

@@ -242,3 +242,10 @@ def test_it_saves_a_japanese_body_near_the_limit(editor_client, settings):
     response = editor_client.post("/notes/new/", data, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 302
     assert len(Note.objects.get(title="長い").body) == len(body)
+
+
+def test_home_lists_the_teams_notes_not_imported_reference_pages(client, make_note):
+    make_note(title="チームのメモ")
+    make_note(title="tar", import_key="tldr:en/common/tar")
+    html = client.get("/").content.decode()
+    assert "チームのメモ" in html and ">tar<" not in html
