@@ -16,12 +16,15 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from notes.models import Note
+from notes.models import REFERENCE_KEY_PREFIX, Note
 from search import synonyms, typos
 from search.highlight import highlight
 from search.tokenize import Query, normalize, parse_query, singular
 
 CANDIDATES = 200
+# Imported reference pages (tldr) rank at this fraction of their score: at equal
+# relevance, what the team wrote comes first.
+REFERENCE_WEIGHT = 0.5
 TITLE_CANDIDATES = 50
 # ts_rank weights for D (code), C (prose), B (tags, headings), A (title).
 WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
@@ -44,8 +47,10 @@ WITH cand AS (
      ORDER BY note_id DESC LIMIT %(cap)s)
 )
 SELECT d.note_id FROM cand JOIN search_searchdocument d USING (note_id)
+JOIN notes_note n ON n.id = d.note_id
 ORDER BY d.title_key = %(key)s DESC,
-    ts_rank(%(weights)s, d.document, %(tsq)s::tsquery, 1) + ts_rank(d.title_vector, %(tsq)s::tsquery) DESC,
+    (ts_rank(%(weights)s, d.document, %(tsq)s::tsquery, 1) + ts_rank(d.title_vector, %(tsq)s::tsquery))
+    * CASE WHEN starts_with(n.import_key, %(reference)s) THEN %(reference_weight)s ELSE 1 END DESC,
     d.note_id DESC
 """
 
@@ -118,6 +123,8 @@ def _ranked(query: Query, mode: str, tag: str | None) -> list[int]:
         "tcap": TITLE_CANDIDATES,
         "cap": CANDIDATES,
         "weights": WEIGHTS,
+        "reference": REFERENCE_KEY_PREFIX,
+        "reference_weight": REFERENCE_WEIGHT,
         "tag": tag,
         "ct": _note_ct() if tag else None,
     }

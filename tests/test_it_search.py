@@ -302,3 +302,12 @@ def test_facet_counts_of_a_capped_candidate_set_say_so(client, make_note, monkey
     monkeypatch.setattr(queries, "CANDIDATES", 3)  # only the newest 3 are ranked and counted
     html = client.get("/search/", {"q": "zebra"}).content.decode()
     assert 'logs <span class="n">3+</span>' in html
+
+
+def test_the_teams_notes_outrank_imported_reference_pages(make_note):
+    team = make_note(title="コンテナの後片付け", body="コンテナを削除する: docker rm")
+    reference = make_note(
+        title="docker container rm", body="コンテナを削除する: docker rm", import_key="tldr:ja/common/x"
+    )
+    assert reference.pk > team.pk  # newer, so it would win a tie on its own
+    assert search("コンテナを削除したい").ids[:2] == [team.pk, reference.pk]
