@@ -112,32 +112,24 @@ def unauthorized(request: HttpRequest, *, json: bool) -> HttpResponse:
     return response
 
 
-def api_read_required(view: View) -> View:
-    """Like read_required, but answers JSON 401/403 instead of redirecting.
+def _refusing(json: bool) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if can_read(request.user):
+                return view(request, *args, **kwargs)
+            return unauthorized(request, json=json)
 
-    ``Authorization: Bearer <token>`` counts as a login here
-    (accounts.middleware.ApiTokenMiddleware sets ``request.user``).
-    """
+        return wrapped
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if can_read(request.user):
-            return view(request, *args, **kwargs)
-        return unauthorized(request, json=True)
-
-    return wrapped
+    return decorator
 
 
-def plain_read_required(view: View) -> View:
-    """For feeds and plain-text answers: 401/403 as text instead of a redirect."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if can_read(request.user):
-            return view(request, *args, **kwargs)
-        return unauthorized(request, json=False)
-
-    return wrapped
+# Like read_required, but 401/403 instead of a redirect: JSON for /api/…, text
+# for feeds and /q/…. ``Authorization: Bearer <token>`` counts as a login
+# (accounts.middleware.ApiTokenMiddleware sets ``request.user``).
+api_read_required = _refusing(json=True)
+plain_read_required = _refusing(json=False)
 
 
 def context(request: HttpRequest) -> dict:
