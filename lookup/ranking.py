@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 
 from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
 
 from lookup import placeholders
+from lookup.fusion import PAGE_WEIGHT, Candidate, fuse
 from search.tokenize import STOP_WORDS_EN, Term, normalize, parse_query
+from vectors.search import nearest_chunks, nearest_entries
 
 MAX_TERMS = 8
 MIN_CANDIDATES = 10
@@ -84,7 +87,32 @@ def command_words_of(q: str) -> list[str]:
     return [w for w in _ASCII_WORD_RE.findall(normalize(q)) if w not in STOP_WORDS_EN]
 
 
-def lookup(qs, q: str, limit: int = 10) -> list:
+# Neighbours asked of the vector index: entries, and pages for their share.
+NEIGHBOURS = 50
+PAGE_NEIGHBOURS = 30
+_TEAM_TTL = 60.0
+_team_cache: tuple[float, dict[str, int]] = (-_TEAM_TTL, {})
+
+
+def team_tools() -> dict[str, int]:
+    """Entries per tool (the command's first word) in the team's own notes, cached a minute."""
+    global _team_cache
+    now = time.monotonic()
+    if now - _team_cache[0] < _TEAM_TTL:
+        return _team_cache[1]
+    from lookup.models import Entry
+
+    counts: dict[str, int] = {}
+    keys = Entry.objects.exclude(origin=Entry.Origin.TLDR).values_list("command_key", flat=True)
+    for key in keys.iterator():
+        tool = key.split(" ", 1)[0]
+        if tool:
+            counts[tool] = counts.get(tool, 0) + 1
+    _team_cache = (now, counts)
+    return counts
+
+
+def lookup(qs, q: str, limit: int = 10, semantic: bool = True) -> list:
     query = parse_query(q, synonyms=synonym_groups())
     if not query:
         return []
@@ -112,6 +140,7 @@ def lookup(qs, q: str, limit: int = 10) -> list:
         for w in weights
     )
     coverage_params = [p for t in terms for p in (weighted(t, "ABC"), t)]
+    covered = RawSQL(f"({coverage}) / {sum(weights)}", coverage_params, output_field=FloatField())
     score = RawSQL(
         f"({coverage}) * 1.0"
         " + CASE WHEN command_key = %s THEN 0.9"
@@ -144,9 +173,11 @@ def lookup(qs, q: str, limit: int = 10) -> list:
         ranked = list(
             qs.annotate(hit=hit)
             .filter(hit=True)
-            .annotate(score=score, exact_task=exact_task)
+            .annotate(score=score, exact_task=exact_task, covered=covered)
             .order_by("-exact_task", "-score", "command_len", "pk")
-            .values_list("pk", "score", "command", "exact_task", "command_key", "language", "position")[
+            .values_list(
+                "pk", "score", "command", "exact_task", "command_key", "language", "position", "covered"
+            )[
                 : enough
                 * 2  # room for duplicates
             ]
@@ -155,6 +186,8 @@ def lookup(qs, q: str, limit: int = 10) -> list:
             break  # rows of the next, looser level have fewer terms and rank below these
     if just_a_name:
         ranked = plainest_first(qs, ranked, key, lang)
+    elif semantic:
+        ranked = with_meaning(qs, q, ranked, key, lang)
     # The same command from several pages (aliases, both languages) is one answer.
     seen: set[str] = set()
     best: list[tuple[int, float]] = []
@@ -184,7 +217,7 @@ def plainest_first(qs, ranked: list[tuple], key: str, lang: str) -> list[tuple]:
     origins = dict(qs.model.objects.filter(pk__in=own_key).values_list("pk", "origin"))
 
     def order(row: tuple) -> tuple:
-        pk, _score, command, exact, command_key, language, position = row
+        pk, _score, command, exact, command_key, language, position, *_ = row
         if exact or command_key != key:
             return (0 if exact else 2,)  # sorting is stable: the others keep the score order
         words = placeholders.fill(command).split()
@@ -193,3 +226,54 @@ def plainest_first(qs, ranked: list[tuple], key: str, lang: str) -> list[tuple]:
         return (1, elsewhere, len(words), options, language != lang, position)
 
     return sorted(ranked, key=order)
+
+
+def with_meaning(qs, q: str, ranked: list[tuple], key: str, lang: str) -> list[tuple]:
+    """The word ranking fused with the entries nearest in meaning (lookup.fusion)."""
+    neighbours = nearest_entries(q, NEIGHBOURS)
+    if not neighbours:
+        return ranked
+    pages = {c.note_id: c.similarity for c in nearest_chunks(q, PAGE_NEIGHBOURS)}
+    page_floor = min(pages.values()) if pages else 0.0
+    sims = {
+        n.id: n.similarity + PAGE_WEIGHT * pages.get(n.note_id, page_floor) - PAGE_WEIGHT * page_floor
+        for n in neighbours
+    }
+    candidates = {
+        row[0]: Candidate(
+            pk=row[0],
+            command=row[2],
+            command_key=row[4],
+            language=row[5],
+            exact_task=bool(row[3]),
+            lexical_rank=rank,
+            lexical_score=row[1],
+            coverage=row[7],
+            row=row,
+        )
+        for rank, row in enumerate(ranked)
+    }
+    missing = [pk for pk in sims if pk not in candidates]
+    if missing:
+        # Found by meaning alone: only entries the caller's queryset allows.
+        for row in qs.filter(pk__in=missing).values_list(
+            "pk", "command", "command_key", "language", "position"
+        ):
+            pk, command, command_key, language, position = row
+            candidates[pk] = Candidate(
+                pk=pk,
+                command=command,
+                command_key=command_key,
+                language=language,
+                row=(pk, 0.0, command, False, command_key, language, position, 0.0),
+            )
+    for pk, sim in sims.items():
+        if pk in candidates:
+            candidates[pk].similarity = sim
+    names_command = bool(key) and any(
+        c.command_key and key.startswith(c.command_key)
+        for c in candidates.values()
+        if c.lexical_rank is not None
+    )
+    fused = fuse(list(candidates.values()), names_command, lang, team_tools())
+    return [c.row for c in fused]

@@ -24,12 +24,6 @@ class NoteQuerySet(models.QuerySet):
     def tagged(self, tag: str) -> NoteQuerySet:
         return self.filter(tags__slug=tag)
 
-    def search(self, q: str, tag: str | None = None) -> NoteQuerySet:
-        """Notes matching ``q``, best first (ranking lives in search.queries)."""
-        from search.queries import ranked
-
-        return ranked(self, q, tag)
-
     def unique_slug(self, title: str, exclude_pk: int | None = None) -> str:
         base = slug_for(title)
         slug, n = base, 2

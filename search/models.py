@@ -65,3 +65,24 @@ class Word(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class Translation(models.Model):
+    """A word and its counterpart in the other language, learnt from parallel text.
+
+    Written by lookup.lexicon from tldr pages that exist in both Japanese and English;
+    read by search.synonyms as extra query alternatives (シンボリックリンク ↔ symbolic link).
+    """
+
+    word = models.CharField(max_length=100)
+    translation = models.CharField(max_length=100)
+    score = models.FloatField()  # Dice coefficient over the aligned examples
+
+    class Meta:
+        constraints = [
+            # lookup.lexicon.learn() replaces the table; one row per pair.
+            models.UniqueConstraint(fields=["word", "translation"], name="translation_pair_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} → {self.translation}"

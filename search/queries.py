@@ -10,6 +10,7 @@ specific queries and shown as "N+" for very common ones.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -17,11 +18,18 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from notes.models import REFERENCE_KEY_PREFIX, Note
-from search import synonyms, typos
+from search import fusion, synonyms, typos
+from search.fusion import Evidence, fuse
 from search.highlight import highlight
 from search.tokenize import Query, normalize, parse_query, singular
+from vectors.search import nearest_chunks, nearest_entries
 
 CANDIDATES = 200
+# Nearest note sections and lookup entries asked of the vector index.
+NEIGHBOURS = 40
+# An entry (one example of a page) stands for its note at a little less than its similarity:
+# a passage about the whole note says more than one command does.
+ENTRY_DISCOUNT = 0.01
 # Imported reference pages (tldr) rank at this fraction of their score: at equal
 # relevance, what the team wrote comes first.
 REFERENCE_WEIGHT = 0.5
@@ -81,6 +89,8 @@ class Results:
     capped: bool = False
     suggestion: str = ""
     fixes: dict[str, str] = field(default_factory=dict)
+    # Passages of notes found by meaning alone: their snippet is the passage that matched.
+    passages: dict[int, str] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -98,10 +108,18 @@ class Results:
             for note_id, name, slug in cur.fetchall():
                 tags.setdefault(note_id, []).append((name, slug))
         return [
-            Hit(by_id[i], highlight(plain.get(i, ""), self.query), tags.get(i, []))
+            Hit(
+                by_id[i], highlight(self._snippet_text(i, by_id[i].title, plain), self.query), tags.get(i, [])
+            )
             for i in page
             if i in by_id
         ]
+
+    def _snippet_text(self, note_id: int, title: str, plain: dict[int, str]) -> str:
+        passage = self.passages.get(note_id)
+        if passage is None:
+            return plain.get(note_id, "")
+        return passage.removeprefix(title).lstrip("\n")
 
     def facets(self) -> list[tuple[str, str, int]]:
         if not self.ids:
@@ -157,8 +175,68 @@ def _fix_typos(query: Query) -> tuple[Query, dict[str, str]]:
     return query.with_alternatives(options), {w: c[0] for w, c in options.items()}
 
 
-def search(q: str, tag: str | None = None) -> Results:
-    """Ranked ids of the notes matching ``q`` (optionally only those tagged ``tag``)."""
+_FLAGS = """
+SELECT n.id, starts_with(coalesce(n.import_key, ''), %(reference)s), n.import_key, n.title
+FROM notes_note n WHERE n.id = ANY(%(ids)s) {tag}
+"""
+
+
+def _language(import_key: str | None, text: str) -> str:
+    """ "ja" or "en": a tldr page says so in its key; a note by its script."""
+    if import_key and import_key.startswith(REFERENCE_KEY_PREFIX):
+        return "ja" if import_key.removeprefix(REFERENCE_KEY_PREFIX).startswith("ja/") else "en"
+    return "ja" if fusion.is_cjk(text) else "en"
+
+
+class Meaning(NamedTuple):
+    similarity: dict[int, float]  # note id -> best cosine of its passages and entries
+    passages: dict[int, str]  # note id -> the passage that matched
+    reference: set[int]  # reference pages among them
+    language: dict[int, str]
+
+
+def meaning(q: str, tag: str | None = None) -> Meaning:
+    """Notes near ``q`` in meaning, best passage per note, with what fusion needs to know of them."""
+    sims: dict[int, float] = {}
+    passages: dict[int, str] = {}
+    for chunk in nearest_chunks(q, NEIGHBOURS):
+        if chunk.similarity > sims.get(chunk.note_id, -1.0):
+            sims[chunk.note_id] = chunk.similarity
+            passages[chunk.note_id] = chunk.text
+    for entry in nearest_entries(q, NEIGHBOURS):
+        if entry.note_id is not None and entry.similarity - ENTRY_DISCOUNT > sims.get(entry.note_id, -1.0):
+            sims[entry.note_id] = entry.similarity - ENTRY_DISCOUNT
+            passages.pop(entry.note_id, None)
+    if not sims:
+        return Meaning({}, {}, set(), {})
+    sql = _FLAGS.format(tag=_TAG_FILTER.replace("note_id", "n.id") if tag else "")
+    with connection.cursor() as cur:
+        cur.execute(
+            sql,
+            {
+                "ids": list(sims),
+                "reference": REFERENCE_KEY_PREFIX,
+                "tag": tag,
+                "ct": _note_ct() if tag else None,
+            },
+        )
+        rows = cur.fetchall()
+    flags = {r[0]: r[1] for r in rows}
+    language = {r[0]: _language(r[2], passages.get(r[0], r[3])) for r in rows}
+    kept = {i: s for i, s in sims.items() if i in flags}
+    return Meaning(
+        kept,
+        {i: p for i, p in passages.items() if i in kept},
+        {i for i, ref in flags.items() if ref},
+        language,
+    )
+
+
+def search(q: str, tag: str | None = None, semantic: bool = True) -> Results:
+    """Ranked ids of the notes matching ``q`` (optionally only those tagged ``tag``).
+
+    Words and meaning both vote (search.fusion); ``semantic=False`` ranks by words alone.
+    """
     query = parse_query(q[:500], synonyms.groups())
     results = Results(query)
     if not query:
@@ -167,13 +245,44 @@ def search(q: str, tag: str | None = None) -> Results:
     results.query, results.fixes = query, fixes
     if fixes:
         results.suggestion = query.suggestion(fixes).strip()
-    ids = _ranked(query, "and", tag)
+    ids, mode = _ranked(query, "and", tag), "and"
     if not ids and len(query.terms) > 1:
         # Nothing has every word: show notes with some of them rather than nothing.
-        ids = _ranked(query, "or", tag)
+        ids, mode = _ranked(query, "or", tag), "or"
+    capped = len(ids) >= CANDIDATES
+    if semantic:
+        sims, passages, reference, language = meaning(q[:500], tag)
+        key = normalize(query.raw).strip()
+        exact = ids[0] if ids and _title_key(ids[0]) == key else None
+        coverage = _coverage(query, ids[: fusion.COVERAGE_OF]) if mode == "or" else {}
+        evidence = Evidence(ids, mode if ids else "", sims, reference, exact, capped, q, coverage, language)
+        fused = fuse(evidence)
+        results.passages = {i: p for i, p in passages.items() if i not in set(ids)}
+        ids = fused
     results.ids = ids
-    results.capped = len(ids) >= CANDIDATES
+    results.capped = capped
     return results
+
+
+def _coverage(query: Query, ids: list[int]) -> dict[int, float]:
+    """Share of the query's terms each note has (for notes found by only some of them)."""
+    if not ids:
+        return {}
+    terms = [t.tsquery() for t in query.terms]
+    parts = " + ".join("(document @@ %s::tsquery)::int" for _ in terms)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT note_id, ({parts})::float / %s FROM search_searchdocument WHERE note_id = ANY(%s)",
+            [*terms, len(terms), ids],
+        )
+        return dict(cur.fetchall())
+
+
+def _title_key(note_id: int) -> str:
+    with connection.cursor() as cur:
+        cur.execute("SELECT title_key FROM search_searchdocument WHERE note_id = %s", [note_id])
+        row = cur.fetchone()
+    return row[0] if row else ""
 
 
 def ranked(notes: QuerySet[Note], q: str, tag: str | None = None) -> QuerySet[Note]:

@@ -19,6 +19,19 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_vectors():
+    """Each test sees its own vectors: no cached model choice, query vectors or readiness."""
+    from vectors import backends, search
+
+    backends.backend.cache_clear()
+    search.forget_readiness()
+    search._cache.clear()
+    yield
+    backends.backend.cache_clear()
+    search.forget_readiness()
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES

@@ -9,13 +9,13 @@ from notes.importing import import_paths
 from notes.models import Note
 from search import synonyms
 from search.models import SearchDocument, Synonym
-from search.queries import search
+from search.queries import ranked, search
 
 pytestmark = pytest.mark.django_db
 
 
 def titles(q: str, **kwargs) -> list[str]:
-    return [n.title for n in Note.objects.search(q, **kwargs)]
+    return [n.title for n in ranked(Note.objects.all(), q, **kwargs)]
 
 
 @pytest.fixture

@@ -1,0 +1,98 @@
+"""Mixing the word ranking of lookup entries with their nearest neighbours by meaning.
+
+The same idea as search.fusion, with the evidence lookup has: how much of the task the
+best word match covers (every important word in its task, tags or command, or only some),
+and whether the query names a command (words win) or says a task in other words or
+another language (meaning wins). Each entry's meaning score adds its page's similarity
+to its own: "JSONを整形したい" is near both jq's page ("A JSON processor") and its example.
+
+Two priors break near-ties: the tools the team's own notes use (learnt from their
+entries, so a Docker team gets `docker save` before `podman save`) and the language the
+query is written in.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+SPREAD = 0.08
+MIN_SIMILARITY = 0.78
+PAGE_WEIGHT = 0.5  # share of the page's similarity added to the entry's own
+WEIGHT_FULL = 0.85  # the best word match has every important word
+WEIGHT_PARTIAL = 0.7  # scaled by how much of the query the best match covers
+WEIGHT_COMMAND = 0.85  # the query names a command that exists
+TEAM_BONUS = 0.08  # at full team usage, on the 0..1 scale
+TEAM_SATURATION = 20  # team entries of a tool at which it counts as fully "ours"
+LANGUAGE_BONUS = 0.03
+MAX_VECTOR_ONLY = 30
+
+
+@dataclass
+class Candidate:
+    pk: int
+    command: str
+    command_key: str
+    language: str
+    exact_task: bool = False
+    lexical_rank: int | None = None
+    lexical_score: float = 0.0  # the word ranking's score (ties stay ties, unlike ranks)
+    coverage: float = 0.0
+    similarity: float | None = None  # entry's own, plus its page's share
+    row: tuple = field(default=(), repr=False)
+
+
+def team_share(command_key: str, team_tools: dict[str, int]) -> float:
+    tool = command_key.split(" ", 1)[0]
+    n = team_tools.get(tool, 0)
+    return min(1.0, math.log1p(n) / math.log1p(TEAM_SATURATION)) if n else 0.0
+
+
+def lexical_weight(candidates: list[Candidate], names_command: bool, has_vectors: bool) -> float:
+    lexical = [c for c in candidates if c.lexical_rank is not None]
+    if not lexical:
+        return 0.0
+    if not has_vectors:
+        return 1.0
+    if names_command:
+        return WEIGHT_COMMAND
+    best = max(c.coverage for c in lexical)
+    if best >= 0.999:
+        return WEIGHT_FULL
+    return WEIGHT_PARTIAL * best
+
+
+def fuse(
+    candidates: list[Candidate],
+    names_command: bool,
+    lang: str,
+    team_tools: dict[str, int],
+) -> list[Candidate]:
+    """Candidates best first."""
+    sims = [c.similarity for c in candidates if c.similarity is not None]
+    top = max(sims) if sims else 0.0
+    meaningful = top >= MIN_SIMILARITY
+    alpha = lexical_weight(candidates, names_command, meaningful)
+    if not meaningful:
+        alpha = 1.0
+    floor = top - SPREAD
+    best_lexical = max((c.lexical_score for c in candidates if c.lexical_rank is not None), default=0.0)
+
+    def score(c: Candidate) -> float:
+        lex = 0.0
+        if c.lexical_rank is not None and best_lexical > 0:
+            lex = max(0.0, c.lexical_score) / best_lexical
+        vec = 0.0
+        if meaningful and c.similarity is not None and c.similarity > floor:
+            vec = (c.similarity - floor) / SPREAD
+        prior = TEAM_BONUS * team_share(c.command_key, team_tools)
+        prior += LANGUAGE_BONUS if c.language == lang else 0.0
+        return alpha * lex + (1 - alpha) * vec + prior
+
+    kept = [c for c in candidates if c.lexical_rank is not None]
+    vector_only = [c for c in candidates if c.lexical_rank is None and c.similarity is not None]
+    vector_only.sort(key=lambda c: -(c.similarity or 0.0))
+    if meaningful:
+        kept += [c for c in vector_only[:MAX_VECTOR_ONLY] if (c.similarity or 0.0) > floor]
+    scored = {c.pk: score(c) for c in kept}
+    return sorted(kept, key=lambda c: (not c.exact_task, -scored[c.pk]))

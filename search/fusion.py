@@ -1,0 +1,121 @@
+"""Fusing the word ranking with the meaning ranking, deciding per query whom to trust.
+
+Plain reciprocal-rank fusion gives the word list half the vote even when it found nothing
+useful (an English question over Japanese notes matches one stray word), and gives the
+vectors half the vote when the words were exact (`-p`, `env_file`, a note's title). Here
+the word list's weight comes from the evidence of this query:
+
+* every word matched somewhere (AND) or only some (OR fallback) or none;
+* how specific the match is (a capped candidate set means a common word);
+* whether the query is code (flags, paths, dotted or underscored names), where words win;
+* whether the query is written in another script than the notes that matched by meaning
+  (an English question whose best meaning-matches are Japanese notes).
+
+Scores are put on one 0..1 scale before mixing: the word list by rank, the vectors by
+similarity relative to the best neighbour (e5's cosines crowd into a narrow band, so the
+absolute value says little; the distance from the best says more).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Rank-based word score: LEX_K + 1 over LEX_K + 1 + rank (1.0 for the first).
+LEX_K = 4
+# A neighbour more than this far below the best one gets no meaning score.
+SPREAD = 0.08
+# Below this cosine the best neighbour is noise (e5 scores unrelated text around 0.7-0.75).
+MIN_SIMILARITY = 0.78
+# Reference pages (tldr) count this much less similar, as the word ranking halves their score.
+REFERENCE_PENALTY = 0.03
+# e5 scores a passage in the query's own language higher than an equally good one in the
+# other language; this much is taken off same-language passages so both can compete.
+LANGUAGE_BIAS = 0.02
+# Neighbours found only by meaning that may join the results.
+MAX_VECTOR_ONLY = 20
+# Word hits (of an OR fallback) whose term coverage is measured.
+COVERAGE_OF = 30
+
+# Word-list weights by kind of lexical evidence.
+WEIGHT_AND = 0.8
+WEIGHT_OR = 0.05
+WEIGHT_CODE = 0.85
+WEIGHT_COMMON = -0.1  # a capped AND set: the words are everywhere
+
+_CODE_RE = re.compile(r"(?:^|\s)-{1,2}[\w]|[\w][._/:=][\w]|\d+\.\d+|[\w]_[\w]|[`$<>{}|]")
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+
+
+@dataclass
+class Evidence:
+    lexical: list[int]  # note ids, best first
+    mode: str  # "and": every word matched; "or": some; "": none
+    vector: dict[int, float] = field(default_factory=dict)  # note id -> cosine similarity
+    reference: set[int] = field(default_factory=set)  # reference pages among the candidates
+    exact: int | None = None  # the note whose title is the query
+    capped: bool = False  # the AND set reached the candidate cap
+    query: str = ""
+    # Share of the query's terms each word hit has, when not all matched (the OR fallback).
+    coverage: dict[int, float] = field(default_factory=dict)
+    language: dict[int, str] = field(default_factory=dict)  # "ja" or "en" per candidate note
+
+
+def is_code(q: str) -> bool:
+    return bool(_CODE_RE.search(q))
+
+
+def is_cjk(q: str) -> bool:
+    return bool(_CJK_RE.search(q))
+
+
+def lexical_weight(ev: Evidence) -> float:
+    """How much the word ranking decides for this query (0 = meaning only, 1 = words only)."""
+    if not ev.lexical:
+        return 0.0
+    if not ev.vector:
+        return 1.0
+    if is_code(ev.query):
+        return WEIGHT_CODE
+    if ev.mode != "and":
+        # One stray word of three says little; most of the words say more.
+        best = max(ev.coverage.values(), default=0.5)
+        return WEIGHT_OR * min(1.0, best / 0.75)
+    return WEIGHT_AND + (WEIGHT_COMMON if ev.capped else 0.0)
+
+
+def vector_scores(ev: Evidence) -> dict[int, float]:
+    """Similarities on a 0..1 scale relative to the best neighbour; empty when all are noise."""
+    if not ev.vector:
+        return {}
+    lang = "ja" if is_cjk(ev.query) else "en"
+    adjusted = {
+        i: s
+        - (REFERENCE_PENALTY if i in ev.reference else 0.0)
+        - (LANGUAGE_BIAS if ev.language.get(i) == lang else 0.0)
+        for i, s in ev.vector.items()
+    }
+    top = max(adjusted.values())
+    if top < MIN_SIMILARITY:
+        return {}
+    floor = top - SPREAD
+    return {i: (s - floor) / SPREAD for i, s in adjusted.items() if s > floor}
+
+
+def fuse(ev: Evidence) -> list[int]:
+    """Note ids, best first: the word hits and the meaning hits, mixed by the evidence."""
+    alpha = lexical_weight(ev)
+    vec = vector_scores(ev)
+    if not vec:
+        alpha = 1.0
+    lex = {i: (LEX_K + 1) / (LEX_K + 1 + r) for r, i in enumerate(ev.lexical)}
+    if ev.coverage:
+        lex = {i: s * ev.coverage.get(i, 0.5) for i, s in lex.items()}
+    vector_only = sorted((i for i in vec if i not in lex), key=lambda i: -vec[i])[:MAX_VECTOR_ONLY]
+    candidates = list(lex) + vector_only
+    score = {i: alpha * lex.get(i, 0.0) + (1 - alpha) * vec.get(i, 0.0) for i in candidates}
+    order = sorted(candidates, key=lambda i: -score[i])  # stable: ties keep the word order
+    if ev.exact is not None and ev.exact in score:
+        order.remove(ev.exact)
+        order.insert(0, ev.exact)
+    return order

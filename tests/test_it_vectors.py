@@ -1,0 +1,275 @@
+"""Vectors: chunking, the embedding worker, both backends, and search without vectors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, connections
+
+from lookup.models import Entry
+from search.queries import search
+from vectors import worker
+from vectors.backends import Backend, EmbeddingError, OpenAICompatible
+from vectors.chunking import chunk_note
+from vectors.models import EntryVector, NoteChunk
+from vectors.sync import sweep
+
+DIMS = 16
+pytestmark = pytest.mark.django_db
+
+
+def fake_vector(text: str) -> list[float]:
+    """A deterministic unit vector per text (no meaning: for the worker's plumbing)."""
+    digest = hashlib.sha256(text.encode()).digest()
+    raw = [b - 127.5 for b in digest[:DIMS]]
+    norm = sum(x * x for x in raw) ** 0.5
+    return [x / norm for x in raw]
+
+
+class FakeBackend(Backend):
+    dims = DIMS
+
+    def __init__(self, name: str = "fake", delay: float = 0.0) -> None:
+        self.name = name
+        self.delay = delay
+        self.seen: list[str] = []
+        self.lock = threading.Lock()
+
+    def passages(self, texts):
+        time.sleep(self.delay)
+        with self.lock:
+            self.seen.extend(texts)
+        return [fake_vector(t) for t in texts]
+
+    queries = passages
+
+
+def test_chunks_are_heading_sections_with_the_title_in_front():
+    body = (
+        "intro text\n\n## 作る\n\nmake it\n\n```sh\n# not a heading\ndocker build .\n```\n\n## 消す\n\ngone"
+    )
+    chunks = chunk_note("イメージ", body)
+    assert [c.heading for c in chunks] == ["", "作る", "消す"]
+    assert all(c.text.startswith("イメージ") for c in chunks)
+    assert "docker build ." in chunks[1].text and "# not a heading" in chunks[1].text
+    assert "```" not in chunks[1].text
+
+
+def test_a_long_section_is_cut_into_passages_and_a_reference_page_is_one():
+    body = "## big\n\n" + "\n\n".join("段落 " + "あ" * 300 for _ in range(6))
+    chunks = chunk_note("長い", body)
+    assert len(chunks) >= 3 and all(len(c.text) <= 900 for c in chunks)
+    page = "# ln\n\n> Make links.\n> More information: <https://example.org>.\n\n- Link:\n\n`ln -s {{a}} {{b}}`\n"
+    (only,) = chunk_note("ln", page, reference=True)
+    assert only.text == "ln\nMake links."
+
+
+def test_saving_writes_passages_but_never_waits_for_the_model(make_note):
+    note = make_note(
+        "ボリューム", "## 作る\n\n`docker volume create data`\n\n## 消す\n\n`docker volume rm data`"
+    )
+    rows = list(NoteChunk.objects.filter(note=note).order_by("position"))
+    assert [r.heading for r in rows] == ["", "作る", "消す"] or [r.heading for r in rows] == ["作る", "消す"]
+    assert all(r.embedding is None for r in rows)
+    # Entries come from the lookup app; the sweep gives them rows too.
+    assert Entry.objects.filter(note=note).exists()
+    sweep()
+    assert (
+        EntryVector.objects.filter(note=note, embedding__isnull=True).count()
+        == Entry.objects.filter(note=note).count()
+    )
+
+
+def test_embedding_is_idempotent_and_only_redoes_what_changed(make_note):
+    fake = FakeBackend()
+    note = make_note("ボリューム", "## 作る\n\nvolume create\n\n## 消す\n\nvolume rm")
+    sweep()
+    first = worker.drain(fake)
+    assert first == worker_rows() and worker.pending("fake") == 0
+    assert worker.drain(fake) == 0  # nothing left: a second run does nothing
+
+    fake.seen.clear()
+    note.body = "## 作る\n\nvolume create\n\n## 消す\n\nvolume rm -f"
+    note.save_with_tags()
+    sweep()
+    worker.drain(fake)
+    # Only the changed section (and the changed entry) went back to the model.
+    assert any("volume rm -f" in t for t in fake.seen)
+    assert not any("volume create" in t and "作る" in t for t in fake.seen)
+
+
+def worker_rows() -> int:
+    return NoteChunk.objects.count() + EntryVector.objects.count()
+
+
+def test_a_new_model_re_embeds_everything(make_note):
+    make_note("ネットワーク", "docker network ls")
+    sweep()
+    worker.drain(FakeBackend("model-a"))
+    assert worker.pending("model-a") == 0
+    assert worker.pending("model-b") == worker_rows()
+    worker.drain(FakeBackend("model-b"))
+    assert set(NoteChunk.objects.values_list("model", flat=True)) == {"model-b"}
+
+
+def test_a_worker_killed_mid_batch_loses_nothing(make_note):
+    make_note("ログ", "docker logs -f web")
+    sweep()
+    claimed = worker.claim("vectors_notechunk", "fake", 10)
+    assert claimed  # ... and the worker dies before storing anything
+    assert worker.claim("vectors_notechunk", "fake", 10) == []  # others skip the lease
+    NoteChunk.objects.update(claimed_until="2000-01-01T00:00:00Z")  # the lease runs out
+    worker.drain(FakeBackend())
+    assert worker.pending("fake") == 0
+
+
+def test_text_changed_while_embedding_is_not_stored(make_note):
+    note = make_note("ログ", "docker logs web")
+    sweep()
+    rows = worker.claim("vectors_notechunk", "fake", 10)
+    note.body = "docker logs -f web"
+    note.save_with_tags()
+    assert worker.store("vectors_notechunk", "fake", rows, [fake_vector(r[1]) for r in rows]) == 0
+    assert NoteChunk.objects.filter(embedding__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_share_the_queue_and_embed_no_row_twice(make_note):
+    for i in range(30):
+        make_note(f"メモ {i}", f"## 手順 {i}\n\n`echo {i}`\n\n## 後片付け {i}\n\n`rm -f /tmp/{i}`")
+    sweep()
+    total = worker_rows()
+    fake = FakeBackend(delay=0.02)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            worker.drain(fake, batch=8)
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    assert worker.pending("fake") == 0
+    counts = Counter(fake.seen)
+    # Identical passages are embedded once per batch, so count rows via their texts.
+    texts = list(NoteChunk.objects.values_list("text", flat=True)) + list(
+        EntryVector.objects.values_list("text", flat=True)
+    )
+    assert sum(counts.values()) <= total
+    assert set(counts) == set(texts)
+    assert all(n == 1 for t, n in counts.items() if texts.count(t) == 1)
+
+
+def test_embed_command_reports_and_is_resumable(make_note, settings, monkeypatch, capsys):
+    make_note("ポート", "docker run -p 8080:80 nginx")
+    fake = FakeBackend()
+    monkeypatch.setattr("vectors.management.commands.embed.backend", lambda: fake)
+    call_command("embed")
+    out = capsys.readouterr().out
+    assert "rows to embed" in out and "embedded" in out
+    call_command("embed")
+    assert "0 rows to embed" in capsys.readouterr().out
+
+
+class _FakeEndpoint(BaseHTTPRequestHandler):
+    requests: list[dict] = []
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).requests.append({"path": self.path, "auth": self.headers.get("Authorization"), **body})
+        data = [
+            {"object": "embedding", "index": i, "embedding": fake_vector(t)}
+            for i, t in enumerate(body["input"])
+        ]
+        payload = json.dumps({"object": "list", "data": data[::-1], "model": body.get("model")}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def endpoint():
+    _FakeEndpoint.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeEndpoint)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _use_http(settings, url: str, model: str = "e5-test") -> None:
+    from vectors import backends
+
+    settings.KB_EMBEDDINGS = "http"
+    settings.KB_EMBEDDINGS_URL = url
+    settings.KB_EMBEDDINGS_MODEL = model
+    settings.KB_EMBEDDINGS_API_KEY = "secret"
+    backends.backend.cache_clear()
+
+
+def test_http_backend_embeds_through_an_openai_compatible_endpoint(make_note, settings, endpoint):
+    _use_http(settings, endpoint)
+    note = make_note("バックアップ", "ボリュームを tar で固める")
+    call_command("embed")
+    assert worker.pending("e5-test") == 0
+    row = NoteChunk.objects.get(note=note)
+    assert row.model == "e5-test" and row.dims == DIMS
+    first = _FakeEndpoint.requests[0]
+    assert first["path"] == "/v1/embeddings" and first["model"] == "e5-test"
+    assert first["input_type"] == "passage" and first["auth"] == "Bearer secret"
+    assert all(t.startswith("passage: ") for t in first["input"])  # e5 models need their prefix
+    # Answers in any order are matched back by index.
+    assert list(row.embedding) == pytest.approx(fake_vector(first["input"][0]), abs=1e-5)
+
+    assert search("バックアップ").ids[0] == note.pk
+    assert any(r["input_type"] == "query" for r in _FakeEndpoint.requests)
+
+
+def test_endpoint_down_search_answers_from_words_and_embed_says_why(make_note, settings):
+    _use_http(settings, "http://127.0.0.1:9")  # nothing listens on the discard port
+    note = make_note("ヘルスチェック", "HEALTHCHECK で状態を見る")
+    assert search("ヘルスチェック").ids == [note.pk]
+    assert Entry.objects.lookup("HEALTHCHECK") is not None
+    with pytest.raises(CommandError, match="embedding failed"):
+        call_command("embed")
+    with pytest.raises(EmbeddingError):
+        OpenAICompatible("http://127.0.0.1:9", "x", timeout=2).queries(["q"])
+
+
+def test_without_vectors_search_and_lookup_answer_from_words(make_note, settings):
+    from vectors import backends
+
+    note = make_note("コンテナを削除", "`docker rm web`")
+    assert NoteChunk.objects.filter(embedding__isnull=False).count() == 0
+    assert search("コンテナ 削除").ids == [note.pk]
+    assert Entry.objects.lookup("コンテナを削除したい", 3)[0].command == "docker rm web"
+    settings.KB_EMBEDDINGS = "off"
+    backends.backend.cache_clear()
+    assert search("コンテナ 削除").ids == [note.pk]
+    call_command("embed")  # says vectors are off, does nothing
+
+
+def test_vector_indexes_exist_for_the_default_model():
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%hnsw_384'")
+        assert {r[0] for r in cur.fetchall()} == {"notechunk_hnsw_384", "entryvector_hnsw_384"}

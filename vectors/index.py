@@ -1,0 +1,55 @@
+"""HNSW indexes, one per vector dimension in use.
+
+The column is an unsized ``vector`` so a team can switch models without a migration; an
+HNSW index needs a fixed size, so each dimension gets a partial index over
+``embedding::vector(N) WHERE dims = N``. Queries spell the same expression and condition
+(with N written into the SQL, not passed as a parameter) so the planner picks it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError, connection, transaction
+
+log = logging.getLogger(__name__)
+_ensured: set[tuple[str, int]] = set()
+
+TABLES = ("vectors_notechunk", "vectors_entryvector")
+
+
+def index_name(table: str, dims: int) -> str:
+    return f"{table.removeprefix('vectors_')}_hnsw_{int(dims)}"
+
+
+def create_sql(table: str, dims: int) -> str:
+    dims = int(dims)
+    return (
+        f"CREATE INDEX IF NOT EXISTS {index_name(table, dims)} ON {table} "
+        f"USING hnsw ((embedding::vector({dims})) vector_cosine_ops) WHERE dims = {dims}"
+    )
+
+
+def ensure(dims: int) -> None:
+    """Create the indexes for vectors of ``dims`` dimensions if they are missing.
+
+    A missing index only makes nearest-neighbour queries scan, so a failure here is logged,
+    never raised: the vectors are still stored.
+    """
+    if dims <= 0 or dims > 2000:  # pgvector's HNSW limit for vector
+        return
+    for table in TABLES:
+        key = (connection.alias + ":" + connection.settings_dict["NAME"] + table, dims)
+        if key in _ensured:
+            continue
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [index_name(table, dims)])
+            exists = cur.fetchone() is not None
+        if not exists:
+            try:
+                with transaction.atomic(), connection.cursor() as cur:
+                    cur.execute(create_sql(table, dims))
+            except DatabaseError as exc:
+                log.warning("no HNSW index for %s dimensions on %s: %s", dims, table, exc)
+                continue
+        _ensured.add(key)

@@ -1,0 +1,124 @@
+"""Keep the vector tables' rows (text, digest, no vector yet) in step with their sources.
+
+Cheap and synchronous: chunking is string work. Embedding happens later in the worker.
+Notes are chunked on every ``note_saved``; ``sweep()`` catches what no signal announced
+(bulk imports, restored backups, entries written in bulk) and is safe to run from several
+workers at once: every write is an upsert or an insert that ignores conflicts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from notes.models import REFERENCE_KEY_PREFIX
+from vectors.chunking import chunk_note, plain
+
+# Bump when chunking or entry_text() changes, so every row is rebuilt (and re-embedded).
+TEXT_VERSION = "3"
+# The same text, digested in SQL and in Python, says whether a row's source changed.
+NOTE_DIGEST = f"md5('{TEXT_VERSION}' || E'\\n' || n.title || E'\\n' || n.body)"
+ENTRY_DIGEST = (
+    f"md5('{TEXT_VERSION}' || E'\\n' || array_to_string(e.tasks, E'\\n') || E'\\n' || e.command"
+    " || E'\\n' || e.explanation)"
+)
+
+_UPSERT_CHUNK = """
+INSERT INTO vectors_notechunk (note_id, position, heading, text, digest, source_digest, model, dims)
+VALUES (%s, %s, %s, %s, %s, %s, '', 0)
+ON CONFLICT (note_id, position) DO UPDATE SET
+    heading = EXCLUDED.heading, text = EXCLUDED.text, source_digest = EXCLUDED.source_digest,
+    digest = EXCLUDED.digest,
+    -- an unchanged passage keeps its vector; a changed one goes back in the queue
+    embedding = CASE WHEN vectors_notechunk.digest = EXCLUDED.digest THEN vectors_notechunk.embedding END,
+    claimed_until = CASE WHEN vectors_notechunk.digest = EXCLUDED.digest
+        THEN vectors_notechunk.claimed_until END
+"""
+
+_STALE_NOTES = f"""
+SELECT n.id, n.title, n.body, n.import_key FROM notes_note n
+WHERE NOT EXISTS (SELECT 1 FROM vectors_notechunk c WHERE c.note_id = n.id AND c.position = 0
+                  AND c.source_digest = {NOTE_DIGEST})
+ORDER BY n.id LIMIT %s
+"""
+
+_NEW_ENTRIES = f"""
+SELECT e.id, e.note_id, e.tasks, e.command, e.explanation, {ENTRY_DIGEST} FROM lookup_entry e
+LEFT JOIN vectors_entryvector v ON v.entry_id = e.id
+WHERE v.entry_id IS NULL OR v.digest <> {ENTRY_DIGEST}
+ORDER BY e.id LIMIT %s
+"""
+
+_UPSERT_ENTRY = """
+INSERT INTO vectors_entryvector (entry_id, note_id, text, digest, model, dims)
+SELECT u.e, u.n, u.t, u.d, '', 0
+FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS u(e, n, t, d)
+ON CONFLICT (entry_id) DO UPDATE SET note_id = EXCLUDED.note_id, text = EXCLUDED.text,
+    digest = EXCLUDED.digest, embedding = NULL, claimed_until = NULL
+"""
+
+
+def md5(text: str) -> str:
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def chunk_notes(notes: Iterable[tuple[int, str, str, str | None]]) -> int:
+    """(Re)chunk notes given as (id, title, body, import_key); returns the chunks written."""
+    written = 0
+    with transaction.atomic(), connection.cursor() as cur:
+        for note_id, title, body, import_key in notes:
+            source = md5(f"{TEXT_VERSION}\n{title}\n{body}")
+            chunks = chunk_note(title, body, reference=(import_key or "").startswith(REFERENCE_KEY_PREFIX))
+            cur.executemany(
+                _UPSERT_CHUNK,
+                [(note_id, c.position, c.heading[:300], c.text, md5(c.text), source) for c in chunks],
+            )
+            cur.execute(
+                "DELETE FROM vectors_notechunk WHERE note_id = %s AND position >= %s", [note_id, len(chunks)]
+            )
+            written += len(chunks)
+    return written
+
+
+def entry_text(tasks: list[str], command: str, explanation: str) -> str:
+    """What an entry means: the task it is shown under and the command (placeholders as words).
+
+    Kept short on purpose: ~30,000 tldr examples must embed in minutes on two cores, and
+    the page's description is already its note's passage.
+    """
+    return "\n".join(p for p in (tasks[0] if tasks else "", plain(command)[:100]) if p)
+
+
+def sweep(batch: int = 2000) -> tuple[int, int]:
+    """Write rows for notes and entries that changed without a signal; (chunks, entries)."""
+    chunks = entries = 0
+    while True:
+        with connection.cursor() as cur:
+            cur.execute(_STALE_NOTES, [batch])
+            rows = cur.fetchall()
+        if not rows:
+            break
+        chunks += chunk_notes(rows)
+        if len(rows) < batch:
+            break
+    while True:
+        with connection.cursor() as cur:
+            cur.execute(_NEW_ENTRIES, [batch])
+            rows = cur.fetchall()
+            if not rows:
+                break
+            cur.execute(
+                _UPSERT_ENTRY,
+                [
+                    [r[0] for r in rows],
+                    [r[1] for r in rows],
+                    [entry_text(r[2], r[3], r[4]) for r in rows],
+                    [r[5] for r in rows],
+                ],
+            )
+        entries += len(rows)
+        if len(rows) < batch:
+            break
+    return chunks, entries
