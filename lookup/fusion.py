@@ -16,10 +16,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-SPREAD = 0.08
-MIN_SIMILARITY = 0.78
-PAGE_WEIGHT = 0.5  # share of the page's similarity added to the entry's own
-WEIGHT_FULL = 0.85  # the best word match has every important word
+PAGE_WEIGHT = 1.0  # share of the page's similarity added to the entry's own
+WEIGHT_FULL = 0.5  # the best word match has every important word
 WEIGHT_PARTIAL = 0.7  # scaled by how much of the query the best match covers
 WEIGHT_COMMAND = 0.85  # the query names a command that exists
 TEAM_BONUS = 0.08  # at full team usage, on the 0..1 scale
@@ -67,15 +65,17 @@ def fuse(
     names_command: bool,
     lang: str,
     team_tools: dict[str, int],
+    spread: float = 0.08,
+    min_similarity: float = 0.78,
 ) -> list[Candidate]:
-    """Candidates best first."""
+    """Candidates best first; ``spread`` and ``min_similarity`` are the model's scale."""
     sims = [c.similarity for c in candidates if c.similarity is not None]
     top = max(sims) if sims else 0.0
-    meaningful = top >= MIN_SIMILARITY
+    meaningful = top >= min_similarity
     alpha = lexical_weight(candidates, names_command, meaningful)
     if not meaningful:
         alpha = 1.0
-    floor = top - SPREAD
+    floor = top - spread
     best_lexical = max((c.lexical_score for c in candidates if c.lexical_rank is not None), default=0.0)
 
     def score(c: Candidate) -> float:
@@ -84,7 +84,7 @@ def fuse(
             lex = max(0.0, c.lexical_score) / best_lexical
         vec = 0.0
         if meaningful and c.similarity is not None and c.similarity > floor:
-            vec = (c.similarity - floor) / SPREAD
+            vec = (c.similarity - floor) / spread
         prior = TEAM_BONUS * team_share(c.command_key, team_tools)
         prior += LANGUAGE_BONUS if c.language == lang else 0.0
         return alpha * lex + (1 - alpha) * vec + prior

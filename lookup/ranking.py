@@ -29,6 +29,7 @@ from django.db.models.expressions import RawSQL
 from lookup import placeholders
 from lookup.fusion import PAGE_WEIGHT, Candidate, fuse
 from search.tokenize import STOP_WORDS_EN, Term, normalize, parse_query
+from vectors.backends import backend
 from vectors.search import nearest_chunks, nearest_entries
 
 MAX_TERMS = 8
@@ -275,5 +276,13 @@ def with_meaning(qs, q: str, ranked: list[tuple], key: str, lang: str) -> list[t
         for c in candidates.values()
         if c.lexical_rank is not None
     )
-    fused = fuse(list(candidates.values()), names_command, lang, team_tools())
+    model = backend()
+    fused = fuse(
+        list(candidates.values()),
+        names_command,
+        lang,
+        team_tools(),
+        spread=model.spread if model else 0.08,
+        min_similarity=model.floor if model else 0.78,
+    )
     return [c.row for c in fused]

@@ -23,7 +23,7 @@ from taggit.models import Tag, TaggedItem
 
 from history import revisions
 from history.models import Revision
-from lookup import lexicon, popularity
+from lookup import aliases, lexicon, popularity
 from lookup.indexing import TLDR_KEY_PREFIX, entries_for_note
 from lookup.models import Entry
 from lookup.tldr import iter_pages, parse_page, summary
@@ -131,6 +131,7 @@ def import_tldr(root: Path, progress: Callable[[str], None] | None = None) -> Tl
         report.entries += len(Entry.objects.bulk_create(buffer, batch_size=1000))
         if new or changed:
             popularity.refresh()
+            aliases.follow()
             lexicon.learn()
     _reindex_search([n for n, _ in new + changed])
     report.created, report.updated = len(new), len(changed)

@@ -139,6 +139,7 @@ def main() -> int:
     setup_django(args.db)
     from django.core.management import call_command
 
+    call_command("migrate", verbosity=0)
     if not args.skip_import:
         if not args.corpora.is_dir():
             print(f"corpora not found at {args.corpora}", file=sys.stderr)

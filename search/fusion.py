@@ -12,8 +12,8 @@ the word list's weight comes from the evidence of this query:
   (an English question whose best meaning-matches are Japanese notes).
 
 Scores are put on one 0..1 scale before mixing: the word list by rank, the vectors by
-similarity relative to the best neighbour (e5's cosines crowd into a narrow band, so the
-absolute value says little; the distance from the best says more).
+similarity relative to the best neighbour, on the model's own scale (e5's cosines crowd
+into a narrow band, USE's spread wide: the distance from the best says more than the value).
 """
 
 from __future__ import annotations
@@ -23,15 +23,12 @@ from dataclasses import dataclass, field
 
 # Rank-based word score: LEX_K + 1 over LEX_K + 1 + rank (1.0 for the first).
 LEX_K = 4
-# A neighbour more than this far below the best one gets no meaning score.
-SPREAD = 0.08
-# Below this cosine the best neighbour is noise (e5 scores unrelated text around 0.7-0.75).
-MIN_SIMILARITY = 0.78
-# Reference pages (tldr) count this much less similar, as the word ranking halves their score.
-REFERENCE_PENALTY = 0.03
-# e5 scores a passage in the query's own language higher than an equally good one in the
-# other language; this much is taken off same-language passages so both can compete.
-LANGUAGE_BIAS = 0.02
+# Reference pages (tldr) count this share of the spread less similar, as the word ranking
+# halves their score.
+REFERENCE_PENALTY = 1.25
+# Models score a passage in the query's own language higher than an equally good one in
+# the other language; this share of the model's spread is taken off same-language passages.
+LANGUAGE_BIAS = 0.5
 # Neighbours found only by meaning that may join the results.
 MAX_VECTOR_ONLY = 20
 # Word hits (of an OR fallback) whose term coverage is measured.
@@ -39,7 +36,7 @@ COVERAGE_OF = 30
 
 # Word-list weights by kind of lexical evidence.
 WEIGHT_AND = 0.8
-WEIGHT_OR = 0.05
+WEIGHT_OR = 0.3
 WEIGHT_CODE = 0.85
 WEIGHT_COMMON = -0.1  # a capped AND set: the words are everywhere
 
@@ -59,6 +56,10 @@ class Evidence:
     # Share of the query's terms each word hit has, when not all matched (the OR fallback).
     coverage: dict[int, float] = field(default_factory=dict)
     language: dict[int, str] = field(default_factory=dict)  # "ja" or "en" per candidate note
+    # The model's scale (vectors.backends.Backend): how far below the best neighbour a
+    # similarity still counts, and under what best similarity the neighbours are noise.
+    spread: float = 0.08
+    floor: float = 0.78
 
 
 def is_code(q: str) -> bool:
@@ -91,15 +92,15 @@ def vector_scores(ev: Evidence) -> dict[int, float]:
     lang = "ja" if is_cjk(ev.query) else "en"
     adjusted = {
         i: s
-        - (REFERENCE_PENALTY if i in ev.reference else 0.0)
-        - (LANGUAGE_BIAS if ev.language.get(i) == lang else 0.0)
+        - (REFERENCE_PENALTY * ev.spread if i in ev.reference else 0.0)
+        - (LANGUAGE_BIAS * ev.spread if ev.language.get(i) == lang else 0.0)
         for i, s in ev.vector.items()
     }
     top = max(adjusted.values())
-    if top < MIN_SIMILARITY:
+    if top < ev.floor:
         return {}
-    floor = top - SPREAD
-    return {i: (s - floor) / SPREAD for i, s in adjusted.items() if s > floor}
+    floor = top - ev.spread
+    return {i: (s - floor) / ev.spread for i, s in adjusted.items() if s > floor}
 
 
 def fuse(ev: Evidence) -> list[int]:

@@ -22,6 +22,7 @@ from search import fusion, synonyms, typos
 from search.fusion import Evidence, fuse
 from search.highlight import highlight
 from search.tokenize import Query, normalize, parse_query, singular
+from vectors.backends import backend
 from vectors.search import nearest_chunks, nearest_entries
 
 CANDIDATES = 200
@@ -29,7 +30,7 @@ CANDIDATES = 200
 NEIGHBOURS = 40
 # An entry (one example of a page) stands for its note at a little less than its similarity:
 # a passage about the whole note says more than one command does.
-ENTRY_DISCOUNT = 0.01
+ENTRY_DISCOUNT = 0.1
 # Imported reference pages (tldr) rank at this fraction of their score: at equal
 # relevance, what the team wrote comes first.
 REFERENCE_WEIGHT = 0.5
@@ -255,7 +256,20 @@ def search(q: str, tag: str | None = None, semantic: bool = True) -> Results:
         key = normalize(query.raw).strip()
         exact = ids[0] if ids and _title_key(ids[0]) == key else None
         coverage = _coverage(query, ids[: fusion.COVERAGE_OF]) if mode == "or" else {}
-        evidence = Evidence(ids, mode if ids else "", sims, reference, exact, capped, q, coverage, language)
+        model = backend()
+        evidence = Evidence(
+            ids,
+            mode if ids else "",
+            sims,
+            reference,
+            exact,
+            capped,
+            q,
+            coverage,
+            language,
+            spread=model.spread if model else 0.08,
+            floor=model.floor if model else 0.78,
+        )
         fused = fuse(evidence)
         results.passages = {i: p for i, p in passages.items() if i not in set(ids)}
         ids = fused

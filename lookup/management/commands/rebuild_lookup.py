@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from lookup import popularity
+from lookup import aliases, lexicon, popularity
 from lookup.indexing import entries_for_note
 from lookup.models import Entry
 from notes.models import Note
@@ -25,5 +25,7 @@ class Command(BaseCommand):
                     count += len(Entry.objects.bulk_create(buffer, batch_size=1000))
                     buffer = []
             count += len(Entry.objects.bulk_create(buffer, batch_size=1000))
+            count += aliases.follow()
             popularity.refresh()
+            lexicon.learn()
         self.stdout.write(f"{count} entries in {time.monotonic() - started:.1f}s")
