@@ -17,12 +17,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $(STAMP)
 
-# Local development server on http://127.0.0.1:$(PORT) (DEBUG on unless set).
+# Local development server on http://127.0.0.1:$(PORT) (DEBUG on unless set), with the
+# background workers (embeddings) running beside it; Ctrl-C stops them all.
 run: export DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_starter_notes
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python scripts/run_dev.py $(PORT)
 
 migrate: export DEBUG ?= 1
 migrate: install
