@@ -50,10 +50,10 @@ messages: install
 	$(BIN)/python manage.py compilemessages -l ja --ignore=.venv
 
 # Quality of search and lookup on labelled queries (needs ../shared/corpora).
-eval: eval-search eval-lookup
+eval: eval-search eval-lookup eval-meaning
 
 # Speed of search (1k/10k/100k generated notes) and lookup (all of tldr). Results: BENCHMARKS.md.
-bench: bench-search bench-lookup
+bench: bench-search bench-lookup bench-meaning
 
 clean-data:
 	rm -rf .data
