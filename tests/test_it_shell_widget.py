@@ -288,3 +288,22 @@ def test_a_command_with_control_characters_is_shown_escaped_and_refused(shell_in
     pane.keys("Enter")
     pane.wait_for("kb: 制御文字を含むコマンドなので使えません (echo hi\\nrm -rf ~)")
     pane.wait_line(f"{p}挨拶")
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_key_on_an_empty_line_asks_for_the_task(shell_in_tmux, shell):
+    pane = shell_in_tmux(shell, fzf=False)
+    pane.keys("C-g")
+    pane.wait_for("何をしたいですか: ")
+    pane.type("ファイルの末尾の行を表示したい")
+    pane.keys("Enter")
+    pane.wait_for("番号 (空欄で取り消し)")
+    pane.type("1")
+    pane.keys("Enter")
+    pane.wait_for("10 (Enter で 10)")
+    pane.type("5")
+    pane.keys("Enter")
+    pane.wait_for("path/to/file (Enter で path/to/file)")
+    pane.type("a.log")
+    pane.keys("Enter")
+    pane.wait_line(f"{pane.prompt}tail -n 5 a.log")
