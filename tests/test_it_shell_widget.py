@@ -291,9 +291,9 @@ def test_a_command_with_control_characters_is_shown_escaped_and_refused(shell_in
 
 
 @pytest.mark.parametrize("shell", SHELLS)
-def test_key_on_an_empty_line_asks_for_the_task(shell_in_tmux, shell):
-    pane = shell_in_tmux(shell, fzf=False)
-    pane.keys("C-g")
+def test_another_key_on_an_empty_line_asks_for_the_task(shell_in_tmux, shell):
+    pane = shell_in_tmux(shell, fzf=False, env={"KB_KEY": "ctrl-o"})
+    pane.keys("C-o")
     pane.wait_for("何をしたいですか: ")
     pane.type("ファイルの末尾の行を表示したい")
     pane.keys("Enter")

@@ -118,7 +118,7 @@ _kb_menu() {
     while :; do
       _kb_ask "$_kb_m_pick" || return 1
       [[ -z $_kb_ans ]] && return 1
-      if [[ $_kb_ans =~ ^[0-9]+$ ]] && ((_kb_ans >= 1 && _kb_ans <= ${#_kb_E[@]})); then break; fi
+      if [[ $_kb_ans =~ ^[0-9]{1,4}$ ]] && ((10#$_kb_ans >= 1 && 10#$_kb_ans <= ${#_kb_E[@]})); then break; fi
     done
     _kb_sel=$((10#$_kb_ans))
   fi
@@ -140,7 +140,7 @@ _kb_fill() {
         _kb_ask "$(printf "$_kb_m_choice" "${f[5]}")" || return 1
         val=
         if [[ -z $_kb_ans ]]; then val=${f[5]}
-        elif [[ $_kb_ans =~ ^[0-9]+$ ]] && ((_kb_ans >= 1 && _kb_ans + 4 < ${#f[@]})); then val=${f[_kb_ans + 4]}
+        elif [[ $_kb_ans =~ ^[0-9]{1,4}$ ]] && ((10#$_kb_ans >= 1 && 10#$_kb_ans + 4 < ${#f[@]})); then val=${f[10#$_kb_ans + 4]}
         else for ((i = 5; i < ${#f[@]}; i++)); do [[ $_kb_ans == "${f[i]}" ]] && val=$_kb_ans; done
         fi
         [[ -n $val ]] && break
