@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -131,3 +132,32 @@ def test_awk_reads_search_answers_and_errors(client, private, user, make_note):
         ["S", "バックアップ手順", "http://testserver/notes/backup/"]
     ]
     assert _records(client, "kb_x", "x") == [["X", "bad response: unexpected character at byte 1"]]
+
+
+def test_awk_prefers_the_raw_template_when_the_api_gives_one():
+    # /api/lookup may carry the readable form in `command` and the raw one in `template`.
+    answer = {
+        "results": [
+            {
+                "task": "t",
+                "command": "tail -f path/to/file",
+                "template": "tail {{[-f|--follow]}} {{path/to/file}}",
+                "note_url": "",
+                "note_title": "",
+                "placeholders": [],
+            },
+            {"task": "u", "command": "ls {{path}}", "note_url": "", "note_title": "", "placeholders": []},
+        ]
+    }
+    out = subprocess.run(
+        ["awk", "-v", "mode=lookup", scripts.awk_program()],
+        input=json.dumps(answer, ensure_ascii=False).encode(),
+        capture_output=True,
+        env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"},
+        check=True,
+    ).stdout.decode()
+    records = [line.split("\x1f")[:5] for line in out.splitlines()]
+    assert records == [
+        ["E", "1", "1", "tail {{[-f|--follow]}} {{path/to/file}}", "tail -f path/to/file"],
+        ["E", "2", "1", "ls {{path}}", "ls {{path}}"],
+    ]
