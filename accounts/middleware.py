@@ -9,7 +9,9 @@ from accounts.access import can_read, login_redirect, unauthorized
 from accounts.models import TOKEN_PREFIX, ApiToken
 
 # Reachable without a login even on a private site.
-OPEN_PREFIXES = ("/accounts/login/", "/healthz", "/i18n/", "/admin/login/", "/favicon.ico")
+# The shell widget's scripts are the same code for everyone (no notes in them), and
+# `eval "$(curl …/shell/kb.bash)"` must work before the shell has its token.
+OPEN_PREFIXES = ("/accounts/login/", "/healthz", "/i18n/", "/admin/login/", "/favicon.ico", "/shell/kb.")
 # Machine-facing URLs: answer 401 instead of redirecting to a login page.
 API_PREFIXES = ("/api/",)
 PLAIN_PREFIXES = ("/q/", "/changes/feed/", "/opensearch.xml")

@@ -64,6 +64,9 @@ def api_lookup(request: HttpRequest) -> JsonResponse:
             "explanation": e.explanation,
             "tags": e.tags,
             "note_url": request.build_absolute_uri(e.note_url()) if e.note_id else "",
+            "note_title": e.note.title if e.note_id else "",
+            # Parsed here so clients (the shell widget) need not know tldr's syntax.
+            "placeholders": [s.as_dict() for s in placeholders.fields(e.command)],
         }
         for e in entries
     ]

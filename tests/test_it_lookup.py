@@ -60,10 +60,21 @@ def test_api_shape_and_ranking(client, notes):
     assert data["query"] == "コンテナを削除したい"
     assert data["count"] == len(data["results"]) >= 1
     first = data["results"][0]
-    assert set(first) == {"task", "command", "explanation", "tags", "note_url"}
+    assert set(first) == {"task", "command", "explanation", "tags", "note_url", "note_title", "placeholders"}
     assert first["command"] == "docker rm"
+    assert first["note_title"] == "コンテナの片付け" and first["placeholders"] == []
     assert first["note_url"].startswith("http://testserver/notes/")
     assert unquote(first["note_url"]).endswith("/コンテナの片付け/#後片付け")
+
+
+def test_api_parses_placeholders_for_clients(client, make_note):
+    make_note(title="ログ", body="## ログを追う\n\n`kbtail {{[-f|--follow]}} {{path/to/file}} [行数]`\n")
+    result = client.get("/api/lookup", {"q": "kbtail"}).json()["results"][0]
+    assert result["placeholders"] == [
+        {"kind": "choice", "text": "-f", "raw": "{{[-f|--follow]}}", "choices": ["-f", "--follow"]},
+        {"kind": "field", "text": "path/to/file", "raw": "{{path/to/file}}", "choices": []},
+        {"kind": "field", "text": "行数", "raw": "[行数]", "choices": []},
+    ]
 
 
 def test_short_exact_command_ranks_first(client, notes):
