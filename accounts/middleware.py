@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from accounts.access import can_read, login_redirect, unauthorized
+from accounts.access import can_read, login_redirect, token_out_of_scope, unauthorized
 from accounts.models import TOKEN_PREFIX, ApiToken
+from kb.errors import API_PREFIXES, PLAIN_PREFIXES
 
 # Reachable without a login even on a private site.
 OPEN_PREFIXES = ("/accounts/login/", "/healthz", "/i18n/", "/admin/login/", "/favicon.ico")
-# Machine-facing URLs: answer 401 instead of redirecting to a login page.
-API_PREFIXES = ("/api/",)
-PLAIN_PREFIXES = ("/q/", "/changes/feed/", "/opensearch.xml")
+# Pages an API token never opens, whoever owns it (see also access.py's guards).
+TOKENLESS_PREFIXES = ("/admin/",)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -30,6 +30,9 @@ class ApiTokenMiddleware:
     Tokens only work for GET/HEAD: they are for reading by scripts, and a
     request that changes data must come from a browser session with its CSRF
     token. A wrong or revoked kb token is an error, not a silent anonymous read.
+    Tokens are for reading: the admin site refuses them outright, and pages
+    behind edit_required/admin_required (HTML forms that write) refuse them in
+    accounts.access, so a leaked token cannot reach what a session can.
     """
 
     def __init__(self, get_response):
@@ -40,6 +43,8 @@ class ApiTokenMiddleware:
         # Bearer values that are not ours (say, from an SSO proxy in front) are
         # left alone rather than turned into errors on every page.
         if raw is not None and raw.startswith(TOKEN_PREFIX):
+            if request.path_info.startswith(TOKENLESS_PREFIXES):
+                return token_out_of_scope()
             token = ApiToken.objects.for_raw(raw) if request.method in SAFE_METHODS else None
             if token is None:
                 response = HttpResponse(
