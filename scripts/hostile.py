@@ -156,6 +156,8 @@ def probes(values: dict[str, str] | None = None) -> Iterator[Probe]:
             seen.add(key)
             yield probe
 
+    # Signing out or deleting the sample note would blunt every later probe: those go last.
+    last: list[Probe] = []
     for parts in routes():
         slots = sum(isinstance(p, tuple) for p in parts)
         for index in range(slots):
@@ -166,7 +168,11 @@ def probes(values: dict[str, str] | None = None) -> Iterator[Probe]:
             yield from once(Probe("GET", f"{plain}?{query}"))
         for method in METHODS:
             data = BAD_FORM if method in {"POST", "PUT", "PATCH"} else None
-            yield from once(Probe(method, plain, data))
+            if "logout" in plain or "delete" in plain:
+                last.extend(once(Probe(method, plain, data)))
+            else:
+                yield from once(Probe(method, plain, data))
     for path in HEADER_PATHS:
         for headers in BAD_HEADERS:
             yield Probe("GET", path, None, headers)
+    yield from last
