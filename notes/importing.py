@@ -184,6 +184,10 @@ def _tag_key(names) -> list[str]:
 def _save(parsed: ParsedNote, report: Report, author) -> None:
     if len(parsed.body) > settings.KB_MAX_BODY_CHARS:
         raise BadFile(f"'{parsed.title}' is longer than {settings.KB_MAX_BODY_CHARS} characters")
+    # A --split file's "# title" becomes a tag: the same limit as front matter tags.
+    for tag in parsed.tags:
+        if len(tag) > frontmatter.MAX_TAG_CHARS:
+            raise BadFile(f"tag is longer than {frontmatter.MAX_TAG_CHARS} characters: {tag[:30]}…")
     if parsed.slug:
         note = Note.objects.filter(slug=parsed.slug).first()
     else:

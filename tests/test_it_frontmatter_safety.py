@@ -59,3 +59,11 @@ def test_errors_from_file_content_are_cut_short(tmp_path, head):
     assert len(report.errors) == 1, report
     assert len(report.errors[0][1]) <= frontmatter.MAX_MESSAGE_CHARS
     assert not Note.objects.exists()
+
+
+def test_a_split_files_overlong_title_tag_is_a_reported_error(tmp_path):
+    path = tmp_path / "long.md"
+    path.write_text("# " + "長" * 150 + "\n\n## 節\n\n本文\n")
+    report = import_paths([path], split=True)
+    assert report.errors and "tag is longer than 100" in report.errors[0][1]
+    assert not Note.objects.exists()
