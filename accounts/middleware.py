@@ -30,9 +30,9 @@ class ApiTokenMiddleware:
     Tokens only work for GET/HEAD: they are for reading by scripts, and a
     request that changes data must come from a browser session with its CSRF
     token. A wrong or revoked kb token is an error, not a silent anonymous read.
-    Tokens are for reading: the admin site refuses them outright, and pages
-    behind edit_required/admin_required (HTML forms that write) refuse them in
-    accounts.access, so a leaked token cannot reach what a session can.
+    The admin site refuses tokens outright (here), and so does every page behind
+    edit_required, admin_required or login_required (accounts.access), even for
+    a GET: a leaked token cannot reach what only a browser session should.
     """
 
     def __init__(self, get_response):
