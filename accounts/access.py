@@ -78,10 +78,25 @@ def login_redirect(request: HttpRequest) -> HttpResponse:
     return redirect_to_login(request.get_full_path())
 
 
-def _guard(check: Callable[[object], bool]) -> Callable[[View], View]:
+def token_out_of_scope() -> HttpResponse:
+    """403 for an API token presented to a page that tokens may not open."""
+    response = HttpResponse(
+        "API tokens only read (API, /q/, feeds, media, pages); sign in with a browser for this page\n",
+        status=403,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="kb", error="insufficient_scope"'
+    return response
+
+
+def _guard(check: Callable[[object], bool], *, tokens: bool = False) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            # Tokens are for scripts that read; a page that writes or manages
+            # accounts needs a browser session, even for a GET of its form.
+            if not tokens and getattr(request, "api_token", None) is not None:
+                return token_out_of_scope()
             if check(request.user):
                 return view(request, *args, **kwargs)
             if request.user.is_authenticated:
@@ -93,7 +108,7 @@ def _guard(check: Callable[[object], bool]) -> Callable[[View], View]:
     return decorator
 
 
-read_required = _guard(can_read)
+read_required = _guard(can_read, tokens=True)
 edit_required = _guard(can_edit)
 admin_required = _guard(can_admin)
 login_required = _guard(can_manage_tokens)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from accounts.access import can_read, login_redirect, unauthorized
+from accounts.access import can_read, login_redirect, token_out_of_scope, unauthorized
 from accounts.models import TOKEN_PREFIX, ApiToken
+from kb.errors import API_PREFIXES, PLAIN_PREFIXES
 
 # Reachable without a login even on a private site.
 # The shell widget's scripts are the same code for everyone (no notes in them), and
@@ -15,6 +16,8 @@ OPEN_PREFIXES = ("/accounts/login/", "/healthz", "/i18n/", "/admin/login/", "/fa
 # Machine-facing URLs: answer 401 instead of redirecting to a login page.
 API_PREFIXES = ("/api/",)
 PLAIN_PREFIXES = ("/q/", "/changes/feed/", "/opensearch.xml")
+# Pages an API token never opens, whoever owns it (see also access.py's guards).
+TOKENLESS_PREFIXES = ("/admin/",)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -32,6 +35,9 @@ class ApiTokenMiddleware:
     Tokens only work for GET/HEAD: they are for reading by scripts, and a
     request that changes data must come from a browser session with its CSRF
     token. A wrong or revoked kb token is an error, not a silent anonymous read.
+    The admin site refuses tokens outright (here), and so does every page behind
+    edit_required, admin_required or login_required (accounts.access), even for
+    a GET: a leaked token cannot reach what only a browser session should.
     """
 
     def __init__(self, get_response):
@@ -42,6 +48,8 @@ class ApiTokenMiddleware:
         # Bearer values that are not ours (say, from an SSO proxy in front) are
         # left alone rather than turned into errors on every page.
         if raw is not None and raw.startswith(TOKEN_PREFIX):
+            if request.path_info.startswith(TOKENLESS_PREFIXES):
+                return token_out_of_scope()
             token = ApiToken.objects.for_raw(raw) if request.method in SAFE_METHODS else None
             if token is None:
                 response = HttpResponse(

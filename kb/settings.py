@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "kb.middleware.HealthCheckMiddleware",
+    "kb.middleware.RequestSanityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -154,6 +155,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# Cuts what axes stores to the username limit (accounts/forms.py).
+AXES_USERNAME_CALLABLE = "accounts.forms.axes_username"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,12 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_POST
 
 from accounts.access import edit_required
+from accounts.forms import AdminLoginForm, LoginForm
+from kb.middleware import healthz
 from notes.uploads import CheckedImageUploadView
 from notes.views import markdown_preview, media
 
+# Outages that surface in a middleware (session, token, private site) end here.
+handler500 = "kb.errors.server_error"
+handler400 = "kb.errors.bad_request_handler"
+
+admin.site.login_form = AdminLoginForm
+
 urlpatterns = [
+    # Answered by kb.middleware.HealthCheckMiddleware; listed so reverse("healthz") works.
+    path("healthz", healthz, name="healthz"),
     path("", include("notes.urls")),
     path("", include("search.urls")),
     path("", include("lookup.urls")),
@@ -14,11 +25,15 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("shell.urls")),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     # django-markdownx's own URLs are open to anyone; ours go through access checks.
-    path("markdownx/upload/", edit_required(CheckedImageUploadView.as_view()), name="markdownx_upload"),
+    path(
+        "markdownx/upload/",
+        edit_required(require_POST(CheckedImageUploadView.as_view())),
+        name="markdownx_upload",
+    ),
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
     # Uploaded images: few and small, so Django serves them behind the same
     # read check as the notes that show them.

@@ -3,13 +3,22 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lookup.models import Entry
+from lookup.models import (
+    MAX_COMMAND_CHARS,
+    MAX_EXPLANATION_CHARS,
+    MAX_TAG_CHARS,
+    MAX_TAGS,
+    MAX_TASK_CHARS,
+    MAX_TASKS,
+    Entry,
+)
 from notes.models import Note
 
 
 class EntryForm(forms.Form):
     tasks = forms.CharField(
         label=_("Tasks"),
+        max_length=MAX_TASKS * (MAX_TASK_CHARS + 1),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One way of saying the task per line; the first is shown."),
     )
@@ -17,20 +26,36 @@ class EntryForm(forms.Form):
         label=_("Command"),
         widget=forms.Textarea(attrs={"rows": 2, "class": "mono", "spellcheck": "false"}),
         help_text=_("Placeholders: {{name}}, <name> or [名前]."),
+        max_length=MAX_COMMAND_CHARS,
     )
     explanation = forms.CharField(
-        label=_("Explanation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Explanation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MAX_EXPLANATION_CHARS,
     )
-    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separated by commas or spaces."))
-    note = forms.CharField(label=_("Note (slug)"), required=False)
+    # Room for MAX_TAGS tags of MAX_TAG_CHARS each with separators; clean_tags checks each.
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Separated by commas or spaces."),
+        max_length=MAX_TAGS * (MAX_TAG_CHARS + 1),
+    )
+    note = forms.CharField(label=_("Note (slug)"), required=False, max_length=140)
     anchor = forms.CharField(label=_("Heading anchor"), required=False, max_length=200)
 
     def clean_tasks(self) -> list[str]:
         tasks = [line.strip() for line in self.cleaned_data["tasks"].splitlines() if line.strip()]
         if not tasks:
             raise forms.ValidationError(_("Write at least one task."))
-        if any(len(t) > 300 for t in tasks):
-            raise forms.ValidationError(_("Each task must be at most 300 characters."))
+        if any(len(t) > MAX_TASK_CHARS for t in tasks):
+            raise forms.ValidationError(
+                _("Each task must be at most %(limit)d characters."), params={"limit": MAX_TASK_CHARS}
+            )
+        if len(tasks) > MAX_TASKS:
+            raise forms.ValidationError(
+                _("Write at most %(limit)d tasks (one per line)."), params={"limit": MAX_TASKS}
+            )
         return tasks
 
     def clean_command(self) -> str:
@@ -41,7 +66,19 @@ class EntryForm(forms.Form):
 
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data["tags"].replace("、", ",").replace(",", " ")
-        return [t.lower() for t in raw.split() if t][:20]
+        tags = [t.lower() for t in raw.split() if t]
+        for tag in tags:
+            if len(tag) > MAX_TAG_CHARS:
+                raise forms.ValidationError(
+                    _("The tag “%(tag)s…” is too long (the limit is %(limit)d characters)."),
+                    params={"tag": tag[:30], "limit": MAX_TAG_CHARS},
+                )
+        if len(tags) > MAX_TAGS:
+            raise forms.ValidationError(
+                _("Too many tags (%(count)d; the limit is %(limit)d)."),
+                params={"count": len(tags), "limit": MAX_TAGS},
+            )
+        return tags
 
     def clean_note(self) -> Note | None:
         slug = self.cleaned_data["note"].strip()

@@ -8,7 +8,14 @@ from django.db import transaction
 
 from lookup import placeholders
 from lookup.extract import extract, is_question, task_head
-from lookup.models import Entry
+from lookup.models import (
+    MAX_COMMAND_CHARS,
+    MAX_EXPLANATION_CHARS,
+    MAX_TAG_CHARS,
+    MAX_TASK_CHARS,
+    MAX_TASKS,
+    Entry,
+)
 from lookup.tldr import parse_page, summary
 from notes.models import REFERENCE_KEY_PREFIX
 from search.tokenize import to_tsvector_literal
@@ -25,9 +32,11 @@ def language_of(texts: list[str]) -> str:
 
 def prepare(entry: Entry) -> Entry:
     """Fill the derived columns (call before save or bulk_create)."""
-    entry.tasks = [t.strip()[:300] for t in entry.tasks if t and t.strip()]
+    entry.tasks = [t.strip()[:MAX_TASK_CHARS] for t in entry.tasks if t and t.strip()][:MAX_TASKS]
     entry.command = entry.command.strip()
-    entry.tags = list(dict.fromkeys(t.strip().lower()[:100] for t in entry.tags if t.strip()))
+    # A sentence around a command is context, not content: cutting it loses nothing needed.
+    entry.explanation = entry.explanation.strip()[:MAX_EXPLANATION_CHARS]
+    entry.tags = list(dict.fromkeys(t.strip().lower()[:MAX_TAG_CHARS] for t in entry.tags if t.strip()))
     entry.command_key = placeholders.command_key(entry.command)
     # Length as shown (choices at their first spelling, fields as one word each).
     entry.command_len = min(len(placeholders.fill(entry.command).split()), 32767)
@@ -72,6 +81,8 @@ def entries_for_note(note, tags: list[str] | None = None, description: str = "")
     for pos, found in enumerate(extract(note.body, note.title)):
         if tldr and found.command.startswith("tldr "):
             continue  # alias pages point at the original page: not a task
+        if len(found.command.strip()) > MAX_COMMAND_CHARS:
+            continue  # pasted output or a script, not a command someone looks up
         entry = Entry(
             tasks=found.tasks,
             command=found.command,

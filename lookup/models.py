@@ -5,7 +5,19 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
+
+# Limits for what a form, an import or a note's extraction may put in an entry.
+# A real command line is a few hundred characters; a longer one is text pasted
+# by mistake (or on purpose) and would only slow every lookup that meets it.
+MAX_COMMAND_CHARS = 1000
+MAX_EXPLANATION_CHARS = 2000
+MAX_TASK_CHARS = 300
+MAX_TASKS = 20
+MAX_TAG_CHARS = 100
+MAX_TAGS = 20
 
 
 class TsVectorLiteralField(SearchVectorField):
@@ -39,10 +51,12 @@ class Entry(models.Model):
         MANUAL = "manual", _("written by hand")
 
     # One or more ways to say the task; the first is the one shown.
-    tasks = ArrayField(models.CharField(max_length=300), verbose_name=_("tasks"))
-    command = models.TextField(_("command"))
-    explanation = models.TextField(_("explanation"), blank=True)
-    tags = ArrayField(models.CharField(max_length=100), default=list, blank=True, verbose_name=_("tags"))
+    tasks = ArrayField(models.CharField(max_length=MAX_TASK_CHARS), size=MAX_TASKS, verbose_name=_("tasks"))
+    command = models.TextField(_("command"), max_length=MAX_COMMAND_CHARS)
+    explanation = models.TextField(_("explanation"), max_length=MAX_EXPLANATION_CHARS, blank=True)
+    tags = ArrayField(
+        models.CharField(max_length=MAX_TAG_CHARS), default=list, blank=True, verbose_name=_("tags")
+    )
     note = models.ForeignKey(
         "notes.Note", null=True, blank=True, on_delete=models.CASCADE, related_name="lookup_entries"
     )
@@ -70,6 +84,15 @@ class Entry(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(command=""), name="lookup_entry_command_not_empty"),
+            # TextField's max_length only reaches forms; these hold for every writer.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("command"), MAX_COMMAND_CHARS),
+                name="lookup_entry_command_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("explanation"), MAX_EXPLANATION_CHARS),
+                name="lookup_entry_explanation_length",
+            ),
             models.CheckConstraint(condition=~models.Q(tasks=[]), name="lookup_entry_has_task"),
             # Derived entries die with their note; only hand-written ones may stand alone.
             models.CheckConstraint(

@@ -2,11 +2,16 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.fields import MarkdownxFormField
 from taggit.forms import TagField
 
 from notes.models import Note
+
+# taggit's Tag.name and Tag.slug columns hold 100 characters.
+MAX_TAG_CHARS = 100
+MAX_TAGS = 50
 
 
 class NoteForm(forms.ModelForm):
@@ -36,6 +41,22 @@ class NoteForm(forms.ModelForm):
         if not title:
             raise forms.ValidationError(_("A title is required."))
         return title
+
+    def clean_tags(self) -> list[str]:
+        tags = self.cleaned_data["tags"]
+        for tag in tags:
+            # NFKC in slugify can lengthen a name (㍿ is four letters), so the slug is checked too.
+            if len(tag) > MAX_TAG_CHARS or len(slugify(tag, allow_unicode=True)) > MAX_TAG_CHARS:
+                raise forms.ValidationError(
+                    _("The tag “%(tag)s…” is too long (the limit is %(limit)d characters)."),
+                    params={"tag": tag[:30], "limit": MAX_TAG_CHARS},
+                )
+        if len(tags) > MAX_TAGS:
+            raise forms.ValidationError(
+                _("Too many tags (%(count)d; the limit is %(limit)d)."),
+                params={"count": len(tags), "limit": MAX_TAGS},
+            )
+        return tags
 
     def clean_body(self) -> str:
         # Browsers send CRLF; store LF so exports and diffs stay clean.

@@ -14,6 +14,33 @@ class FrontMatterError(ValueError):
 
 
 FENCE = "---"
+# Same limits as the note form (notes/forms.py): taggit's columns hold 100 characters.
+MAX_TAG_CHARS = 100
+MAX_TAGS = 50
+# Front matter holds a title, a slug and some tags: a few hundred bytes.
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+# Longest error message built from file content ("…" marks the cut).
+MAX_MESSAGE_CHARS = 200
+
+
+def cut(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (``*name``).
+
+    Aliases let a few hundred bytes expand into billions of nodes (the
+    "billion laughs" file); front matter has no use for them.
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
 
 def split(text: str) -> tuple[dict | None, str]:
@@ -29,13 +56,15 @@ def split(text: str) -> tuple[dict | None, str]:
             raise FrontMatterError("front matter is not closed by a '---' line")
     else:
         head, body = text[len(FENCE) + 1 : end], text[end + len(FENCE) + 2 :]
+    if len(head) > MAX_FRONT_MATTER_CHARS:
+        raise FrontMatterError(f"front matter is longer than {MAX_FRONT_MATTER_CHARS} characters")
     try:
-        meta = yaml.safe_load(head) if head.strip() else {}
+        meta = yaml.load(head, Loader=NoAliasLoader) if head.strip() else {}  # noqa: S506 - safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise FrontMatterError(f"front matter is not valid YAML{where}: {problem}") from exc
+        raise FrontMatterError(cut(f"front matter is not valid YAML{where}: {problem}")) from exc
     if not isinstance(meta, dict):
         raise FrontMatterError("front matter must be a mapping of keys (title, slug, tags)")
     return meta, body
@@ -50,10 +79,19 @@ def tags_from(value: object) -> list[str]:
         items = value
     else:
         raise FrontMatterError("tags must be a list or a comma-separated string")
-    tags = [str(item).strip() for item in items if item is not None and str(item).strip()]
-    for tag in tags:
-        if len(tag) > 100:
-            raise FrontMatterError(f"tag is longer than 100 characters: {tag[:30]}…")
+    if len(items) > MAX_TAGS:
+        raise FrontMatterError(f"more than {MAX_TAGS} tags")
+    tags = []
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, (dict, list)):
+            raise FrontMatterError(cut(f"a tag must be a word, not {type(item).__name__}: {item!r}"))
+        tag = str(item).strip()
+        if len(tag) > MAX_TAG_CHARS:
+            raise FrontMatterError(f"tag is longer than {MAX_TAG_CHARS} characters: {tag[:30]}…")
+        if tag:
+            tags.append(tag)
     return tags
 
 

@@ -123,6 +123,8 @@ def parse_file(text: str, key: str, fallback_title: str) -> ParsedNote:
     if title is None:
         m = re.search(r"^#\s+(.+)$", body, re.M)
         title = m.group(1).strip() if m else fallback_title
+    if isinstance(title, (dict, list)):
+        raise BadFile(frontmatter.cut(f"the title must be text, not {type(title).__name__}"))
     title = str(title).strip()
     if not title:
         raise BadFile("the title is empty")
@@ -132,7 +134,7 @@ def parse_file(text: str, key: str, fallback_title: str) -> ParsedNote:
     if slug is not None:
         slug = str(slug).strip()
         if not re.fullmatch(r"[\w-]{1,140}", slug):
-            raise BadFile(f"slug {slug!r} may only hold letters, digits, '-' and '_'")
+            raise BadFile(frontmatter.cut(f"slug {slug!r} may only hold letters, digits, '-' and '_'"))
     return ParsedNote(title, body, tags, slug, None if slug else key)
 
 
@@ -182,6 +184,10 @@ def _tag_key(names) -> list[str]:
 def _save(parsed: ParsedNote, report: Report, author) -> None:
     if len(parsed.body) > settings.KB_MAX_BODY_CHARS:
         raise BadFile(f"'{parsed.title}' is longer than {settings.KB_MAX_BODY_CHARS} characters")
+    # A --split file's "# title" becomes a tag: the same limit as front matter tags.
+    for tag in parsed.tags:
+        if len(tag) > frontmatter.MAX_TAG_CHARS:
+            raise BadFile(f"tag is longer than {frontmatter.MAX_TAG_CHARS} characters: {tag[:30]}…")
     if parsed.slug:
         note = Note.objects.filter(slug=parsed.slug).first()
     else:
@@ -240,7 +246,7 @@ def import_paths(paths: list[Path], *, split: bool = False, author=None) -> Repo
                     _copy_images(note, path, report, name)
                     _save(note, report, author)
         except BadFile as exc:
-            report.errors.append((name, str(exc)))
+            report.errors.append((name, frontmatter.cut(str(exc))))
         except OSError as exc:
-            report.errors.append((name, exc.strerror or str(exc)))
+            report.errors.append((name, frontmatter.cut(exc.strerror or str(exc))))
     return report

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from notes import markdown
 from notes.slugs import slug_for
+
+# Tries at a free slug when simultaneous creates pick the same one.
+SLUG_ATTEMPTS = 20
+TAG_ATTEMPTS = 3
 
 # Reference pages imported in bulk (manage.py import_tldr) carry import keys
 # with this prefix; they are not the team's own writing.
@@ -70,10 +74,24 @@ class Note(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = Note.objects.unique_slug(self.title, exclude_pk=self.pk)
         self.render()
-        super().save(*args, **kwargs)
+        if self.slug:
+            super().save(*args, **kwargs)
+            return
+        # Checking for a free slug and inserting are two statements, so a
+        # simultaneous create with the same title can take the slug in between.
+        # The loser's insert fails on note_slug_unique inside a savepoint and
+        # tries the next suffix: both texts are kept.
+        for attempt in range(SLUG_ATTEMPTS):
+            self.slug = Note.objects.unique_slug(self.title, exclude_pk=self.pk)
+            try:
+                with transaction.atomic():
+                    super().save(*args, **kwargs)
+                return
+            except IntegrityError as exc:
+                self.slug = ""
+                if not _violates(exc, "note_slug_unique") or attempt == SLUG_ATTEMPTS - 1:
+                    raise
 
     def get_absolute_url(self) -> str:
         return reverse("note_detail", args=[self.slug])
@@ -101,5 +119,23 @@ class Note(models.Model):
         with transaction.atomic():
             self.save()
             if tags is not None:
-                self.tags.set(tags)
+                self._set_tags(tags)
             note_saved.send(sender=Note, note=self, editor=editor, message=message)
+
+    def _set_tags(self, tags: list[str]) -> None:
+        # Two saves that bring the same new tag both try to create it; the
+        # second fails on the tag's unique name once the first commits, and
+        # on retry finds it.
+        for attempt in range(TAG_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    self.tags.set(tags)
+                return
+            except IntegrityError:
+                if attempt == TAG_ATTEMPTS - 1:
+                    raise
+
+
+def _violates(exc: IntegrityError, constraint: str) -> bool:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == constraint

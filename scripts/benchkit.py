@@ -20,8 +20,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str] | None = None, warm: Callable[[str], None] | None = None):
-    """Start kb under gunicorn (2 workers) and return (process, base URL) once it answers."""
+def database_url(settings_dict: dict) -> str:
+    """A DATABASE_URL for the database Django is connected to (unix socket or TCP)."""
+    import urllib.parse
+
+    d = settings_dict
+    auth = d["USER"] + (":" + urllib.parse.quote(d["PASSWORD"]) if d["PASSWORD"] else "")
+    if d["HOST"].startswith("/"):  # the embedded server listens on a unix socket
+        return f"postgresql://{auth}@/{d['NAME']}?host={urllib.parse.quote(d['HOST'])}"
+    return f"postgresql://{auth}@{d['HOST']}:{d['PORT'] or 5432}/{d['NAME']}?sslmode=prefer"
+
+
+def collect_static() -> None:
+    """Production settings (DEBUG=0) serve hashed static files: collect them as the Dockerfile does."""
+    env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "collectstatic-only"}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+
+
+def start_gunicorn(
+    env: dict[str, str] | None = None, warm: Callable[[str], None] | None = None, threads: int = 1
+):
+    """Start kb under gunicorn (2 workers) and return (process, base URL) once it answers.
+
+    ``threads`` above 1 runs the gthread worker, as the Dockerfile does (2 x 4).
+    """
     port = free_port()
     full_env = {
         **os.environ,
@@ -31,6 +55,8 @@ def start_gunicorn(env: dict[str, str] | None = None, warm: Callable[[str], None
         **(env or {}),
     }
     command = [sys.executable, "-m", "gunicorn", "kb.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"]
+    if threads > 1:
+        command += ["--worker-class=gthread", f"--threads={threads}"]
     proc = subprocess.Popen([*command, "--log-level", "warning"], cwd=ROOT, env=full_env)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):

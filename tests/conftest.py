@@ -145,3 +145,38 @@ def copy_fixture(tmp_path):
         return dest
 
     return copy
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def database_down(transactional_db):
+    """A context manager that makes PostgreSQL unreachable: connections go to a closed port.
+
+    Every thread's connection reads the same settings dict, so a live server
+    loses its database too; leaving the block restores the real server.
+    """
+    from contextlib import contextmanager
+
+    from django.db import connections
+
+    @contextmanager
+    def down():
+        conn = connections["default"]
+        conn.close()
+        saved = dict(conn.settings_dict)
+        conn.settings_dict.update(HOST="127.0.0.1", PORT=str(_closed_port()))
+        try:
+            yield
+        finally:
+            conn.close()
+            conn.settings_dict.clear()
+            conn.settings_dict.update(saved)
+
+    return down

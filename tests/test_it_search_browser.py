@@ -3,10 +3,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from search.models import Synonym
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_results_update_as_you_type_and_open_with_the_keyboard(page, make_note):
+    # The starter synonyms come from a data migration, which an earlier transactional
+    # test's flush removes; the highlight below needs this group.
+    Synonym.objects.get_or_create(words="ボリューム, volume")
     make_note(title="コンテナの破棄", body="止めたコンテナは `docker rm` で破棄する。")
     make_note(title="ボリュームのバックアップ", body="ボリュームを tar で固める。")
     wanted = make_note(title="ボリュームの作成", body="docker volume create でボリュームを作る。")
