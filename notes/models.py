@@ -14,12 +14,40 @@ from notes.slugs import slug_for
 REFERENCE_KEY_PREFIX = "tldr:"
 
 
+def reference_language(import_key: str | None) -> str:
+    """'tldr:ja/common/docker' -> 'ja'; '' for the team's own notes."""
+    if not import_key or not import_key.startswith(REFERENCE_KEY_PREFIX):
+        return ""
+    return import_key.removeprefix(REFERENCE_KEY_PREFIX).split("/", 1)[0]
+
+
+def twin_key(import_key: str, language: str) -> str:
+    """The import key of the same reference page in another language."""
+    rest = import_key.removeprefix(REFERENCE_KEY_PREFIX).split("/", 1)[1]
+    return f"{REFERENCE_KEY_PREFIX}{language}/{rest}"
+
+
+def hidden_reference_prefixes() -> list[str]:
+    """Import-key prefixes of the reference pages this site hides (KB_HIDE_REFERENCE)."""
+    hidden = settings.KB_HIDE_REFERENCE
+    if "all" in hidden:
+        return [REFERENCE_KEY_PREFIX]
+    return [f"{REFERENCE_KEY_PREFIX}{lang}/" for lang in hidden]
+
+
 class NoteQuerySet(models.QuerySet):
     def recent(self) -> NoteQuerySet:
         return self.order_by("-updated_at")
 
     def team_written(self) -> NoteQuerySet:
         return self.exclude(import_key__startswith=REFERENCE_KEY_PREFIX)
+
+    def shown(self) -> NoteQuerySet:
+        """Without the reference pages the site hides (settings.KB_HIDE_REFERENCE)."""
+        qs = self
+        for prefix in hidden_reference_prefixes():
+            qs = qs.exclude(import_key__startswith=prefix)
+        return qs
 
     def tagged(self, tag: str) -> NoteQuerySet:
         return self.filter(tags__slug=tag)
@@ -77,6 +105,11 @@ class Note(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("note_detail", args=[self.slug])
+
+    @property
+    def reference_language(self) -> str:
+        """The language of an imported reference page (its badge); '' for the team's notes."""
+        return reference_language(self.import_key)
 
     def render(self) -> None:
         rendered = markdown.render(self.body, self.title)

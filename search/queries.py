@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from notes.models import REFERENCE_KEY_PREFIX, Note
+from notes.models import REFERENCE_KEY_PREFIX, Note, hidden_reference_prefixes, twin_key
 from search import fusion, synonyms, typos
 from search.fusion import Evidence, fuse
 from search.highlight import highlight
@@ -38,6 +38,8 @@ TITLE_CANDIDATES = 50
 # ts_rank weights for D (code), C (prose), B (tags, headings), A (title).
 WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 
+# Reference pages the site hides (KB_HIDE_REFERENCE), left out before the candidate caps.
+_HIDE_FILTER = """ AND note_id NOT IN (SELECT id FROM notes_note WHERE import_key LIKE ANY(%(hidden)s))"""
 _TAG_FILTER = """ AND note_id IN (SELECT ti.object_id FROM taggit_taggeditem ti
     JOIN taggit_tag t ON t.id = ti.tag_id WHERE t.slug = %(tag)s AND ti.content_type_id = %(ct)s)"""
 
@@ -100,7 +102,7 @@ class Results:
     def hits(self, offset: int = 0, limit: int = 20) -> list[Hit]:
         """One page of results with snippets; three small queries, whatever the page size."""
         page = self.ids[offset : offset + limit]
-        by_id = {n.pk: n for n in Note.objects.filter(pk__in=page).only("id", "title", "slug")}
+        by_id = {n.pk: n for n in Note.objects.filter(pk__in=page).only("id", "title", "slug", "import_key")}
         tags: dict[int, list[tuple[str, str]]] = {}
         with connection.cursor() as cur:
             cur.execute("SELECT note_id, plain FROM search_searchdocument WHERE note_id = ANY(%s)", [page])
@@ -134,8 +136,16 @@ def _note_ct() -> int:
     return ContentType.objects.get_for_model(Note).pk
 
 
+def _hidden_patterns() -> list[str]:
+    return [p.replace("_", r"\_") + "%" for p in hidden_reference_prefixes()]
+
+
+def _filters(tag: str | None) -> str:
+    return (_TAG_FILTER if tag else "") + (_HIDE_FILTER if hidden_reference_prefixes() else "")
+
+
 def _ranked(query: Query, mode: str, tag: str | None) -> list[int]:
-    sql = _RANKED.format(tag=_TAG_FILTER if tag else "")
+    sql = _RANKED.format(tag=_filters(tag))
     params = {
         "tsq": query.tsquery(mode),
         "key": normalize(query.raw).strip(),
@@ -146,6 +156,7 @@ def _ranked(query: Query, mode: str, tag: str | None) -> list[int]:
         "reference_weight": REFERENCE_WEIGHT,
         "tag": tag,
         "ct": _note_ct() if tag else None,
+        "hidden": _hidden_patterns(),
     }
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -210,7 +221,7 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
             passages.pop(entry.note_id, None)
     if not sims:
         return Meaning({}, {}, set(), {})
-    sql = _FLAGS.format(tag=_TAG_FILTER.replace("note_id", "n.id") if tag else "")
+    sql = _FLAGS.format(tag=_filters(tag).replace("note_id", "n.id"))
     with connection.cursor() as cur:
         cur.execute(
             sql,
@@ -219,6 +230,7 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
                 "reference": REFERENCE_KEY_PREFIX,
                 "tag": tag,
                 "ct": _note_ct() if tag else None,
+                "hidden": _hidden_patterns(),
             },
         )
         rows = cur.fetchall()
@@ -233,10 +245,12 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
     )
 
 
-def search(q: str, tag: str | None = None, semantic: bool = True) -> Results:
+def search(q: str, tag: str | None = None, semantic: bool = True, language: str | None = None) -> Results:
     """Ranked ids of the notes matching ``q`` (optionally only those tagged ``tag``).
 
     Words and meaning both vote (search.fusion); ``semantic=False`` ranks by words alone.
+    ``language`` is the viewer's: a reference page found in two languages is shown once,
+    in that one (see in_language).
     """
     query = parse_query(q[:500], synonyms.groups())
     results = Results(query)
@@ -252,7 +266,7 @@ def search(q: str, tag: str | None = None, semantic: bool = True) -> Results:
         ids, mode = _ranked(query, "or", tag), "or"
     capped = len(ids) >= CANDIDATES
     if semantic:
-        sims, passages, reference, language = meaning(q[:500], tag)
+        sims, passages, reference, languages = meaning(q[:500], tag)
         key = normalize(query.raw).strip()
         exact = ids[0] if ids and _title_key(ids[0]) == key else None
         coverage = _coverage(query, ids[: fusion.COVERAGE_OF]) if mode == "or" else {}
@@ -266,16 +280,53 @@ def search(q: str, tag: str | None = None, semantic: bool = True) -> Results:
             capped,
             q,
             coverage,
-            language,
+            languages,
             spread=model.spread if model else 0.08,
             floor=model.floor if model else 0.78,
         )
         fused = fuse(evidence)
         results.passages = {i: p for i, p in passages.items() if i not in set(ids)}
         ids = fused
+    if language:
+        ids = in_language(ids, language)
     results.ids = ids
     results.capped = capped
     return results
+
+
+def in_language(ids: list[int], language: str) -> list[int]:
+    """Fold each reference page found in two languages into the viewer's one.
+
+    tldr has most pages in English and many also in Japanese, with the same content. When
+    both versions of a page were found, the viewer's takes the better of the two places and
+    the other is left out; a page found only in another language stays where it was.
+    """
+    language = language.split("-")[0].lower()
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id, import_key FROM notes_note WHERE id = ANY(%s) AND starts_with(import_key, %s)",
+            [ids, REFERENCE_KEY_PREFIX],
+        )
+        keys = dict(cur.fetchall())
+    if not keys:
+        return ids
+    by_key = {key: pk for pk, key in keys.items()}
+    own_prefix = f"{REFERENCE_KEY_PREFIX}{language}/"
+    out: list[int] = []
+    placed: set[int] = set()
+    for pk in ids:
+        if pk in placed:
+            continue
+        key = keys.get(pk)
+        if key is not None and not key.startswith(own_prefix) and "/" in key:
+            twin = by_key.get(twin_key(key, language))
+            if twin is not None:
+                pk = twin  # the viewer's version, at this (the better) place
+        if pk not in placed:
+            out.append(pk)
+            placed.add(pk)
+    # Another-language page whose twin was already placed is dropped (never re-added).
+    return out
 
 
 def _coverage(query: Query, ids: list[int]) -> dict[int, float]:
