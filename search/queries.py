@@ -9,6 +9,7 @@ specific queries and shown as "N+" for very common ones.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -35,6 +36,9 @@ ENTRY_DISCOUNT = 0.1
 # relevance, what the team wrote comes first.
 REFERENCE_WEIGHT = 0.5
 TITLE_CANDIDATES = 50
+# When fewer notes than this have every word, notes with some of the words follow them,
+# most words first.
+PARTIAL_BELOW = 10
 # ts_rank weights for D (code), C (prose), B (tags, headings), A (title).
 WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 
@@ -57,9 +61,12 @@ WITH cand AS (
     (SELECT note_id FROM search_searchdocument WHERE document @@ %(tsq)s::tsquery {tag}
      ORDER BY note_id DESC LIMIT %(cap)s)
 )
+-- A note with the query's katakana words as words ranks above one that has them only
+-- inside longer words (ポート inside インポート).
 SELECT d.note_id FROM cand JOIN search_searchdocument d USING (note_id)
 JOIN notes_note n ON n.id = d.note_id
 ORDER BY d.title_key = %(key)s DESC,
+    (%(whole)s::tsquery IS NULL OR d.document @@ %(whole)s::tsquery) DESC,
     (ts_rank(%(weights)s, d.document, %(tsq)s::tsquery, 1) + ts_rank(d.title_vector, %(tsq)s::tsquery))
     * CASE WHEN starts_with(n.import_key, %(reference)s) THEN %(reference_weight)s ELSE 1 END DESC,
     d.note_id DESC
@@ -136,6 +143,19 @@ def _note_ct() -> int:
     return ContentType.objects.get_for_model(Note).pk
 
 
+# A katakana term's fragment: its bigram phrase OR the whole word ('=ポト').
+_INSIDE_OR_WHOLE = re.compile(r"\((\([^()]*\)|'[^']*') \| ('=[^']*')\)")
+
+
+def whole_words(query: Query) -> str | None:
+    """A tsquery requiring the query's katakana words as whole words, or None if it has none.
+
+    The bigrams of ポート also match インポート; the word itself is indexed as '=ポト'.
+    """
+    parts = [_INSIDE_OR_WHOLE.sub(r"\2", t.tsquery()) for t in query.terms if "'=" in t.tsquery()]
+    return " & ".join(parts) or None
+
+
 def _hidden_patterns() -> list[str]:
     return [p.replace("_", r"\_") + "%" for p in hidden_reference_prefixes()]
 
@@ -157,6 +177,7 @@ def _ranked(query: Query, mode: str, tag: str | None) -> list[int]:
         "tag": tag,
         "ct": _note_ct() if tag else None,
         "hidden": _hidden_patterns(),
+        "whole": whole_words(query),
     }
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -261,15 +282,18 @@ def search(q: str, tag: str | None = None, semantic: bool = True, language: str 
     if fixes:
         results.suggestion = query.suggestion(fixes).strip()
     ids, mode = _ranked(query, "and", tag), "and"
-    if not ids and len(query.terms) > 1:
-        # Nothing has every word: show notes with some of them rather than nothing.
-        ids, mode = _ranked(query, "or", tag), "or"
+    coverage: dict[int, float] = {}
+    if len(ids) < PARTIAL_BELOW and len(query.terms) > 1:
+        # Few or no notes have every word: notes with most of them follow, as lookup's
+        # staged candidates do, rather than one result or none.
+        ids, coverage = _with_partial(query, tag, ids)
+        # "and": some notes have every word (they come first); "or": none has.
+        mode = "and" if coverage and ids and coverage.get(ids[0]) == 1.0 else "or"
     capped = len(ids) >= CANDIDATES
     if semantic:
         sims, passages, reference, languages = meaning(q[:500], tag)
         key = normalize(query.raw).strip()
         exact = ids[0] if ids and _title_key(ids[0]) == key else None
-        coverage = _coverage(query, ids[: fusion.COVERAGE_OF]) if mode == "or" else {}
         model = backend()
         evidence = Evidence(
             ids,
@@ -327,6 +351,17 @@ def in_language(ids: list[int], language: str) -> list[int]:
             placed.add(pk)
     # Another-language page whose twin was already placed is dropped (never re-added).
     return out
+
+
+def _with_partial(query: Query, tag: str | None, full: list[int]) -> tuple[list[int], dict[int, float]]:
+    """``full`` (every word) then the notes with only some words, most words first.
+
+    Returns the ids and each one's share of the query's terms (1.0 for ``full``).
+    """
+    some = [i for i in _ranked(query, "or", tag) if i not in set(full)]
+    share = _coverage(query, some[: fusion.COVERAGE_OF])
+    some = sorted(some, key=lambda i: -share.get(i, 0.0))  # stable: ties keep the word ranking
+    return full + some, {**share, **dict.fromkeys(full, 1.0)}
 
 
 def _coverage(query: Query, ids: list[int]) -> dict[int, float]:
