@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from accounts.access import can_read, login_redirect, unauthorized
 from accounts.models import TOKEN_PREFIX, ApiToken
@@ -24,6 +24,19 @@ def bearer_token(request: HttpRequest) -> str | None:
     return value.strip()
 
 
+INVALID_TOKEN = "invalid, revoked or misused API token"
+
+
+def invalid_token(request: HttpRequest) -> HttpResponse:
+    """401 in the caller's format: JSON under /api/ (like an anonymous call), text elsewhere."""
+    if request.path_info.startswith(API_PREFIXES):
+        response: HttpResponse = JsonResponse({"error": INVALID_TOKEN}, status=401)
+    else:
+        response = HttpResponse(INVALID_TOKEN + "\n", status=401, content_type="text/plain; charset=utf-8")
+    response["WWW-Authenticate"] = 'Bearer realm="kb", error="invalid_token"'
+    return response
+
+
 class ApiTokenMiddleware:
     """``Authorization: Bearer kb_…`` signs a read-only request in as the token's user.
 
@@ -42,13 +55,7 @@ class ApiTokenMiddleware:
         if raw is not None and raw.startswith(TOKEN_PREFIX):
             token = ApiToken.objects.for_raw(raw) if request.method in SAFE_METHODS else None
             if token is None:
-                response = HttpResponse(
-                    "invalid, revoked or misused API token\n",
-                    status=401,
-                    content_type="text/plain; charset=utf-8",
-                )
-                response["WWW-Authenticate"] = 'Bearer realm="kb", error="invalid_token"'
-                return response
+                return invalid_token(request)
             token.touch()
             request.user = token.user
             request.api_token = token
