@@ -21,7 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from taggit.models import Tag, TaggedItem
 
-from history import revisions
+from history import revisions, summaries
 from history.models import Revision
 from lookup import aliases, lexicon, popularity
 from lookup.indexing import TLDR_KEY_PREFIX, entries_for_note
@@ -176,8 +176,8 @@ def _record_revisions(
     revisions.record_imported(items, batch_size=BATCH)
 
 
-def _message(page: _Page) -> str:
-    return "import_tldr " + page.key.removeprefix(TLDR_KEY_PREFIX)
+def _message(page: _Page) -> tuple[str, dict]:
+    return summaries.TLDR_IMPORTED, {"page": page.key.removeprefix(TLDR_KEY_PREFIX)}
 
 
 def _tag_names(note_ids: list[int]) -> dict[int, list[str]]:

@@ -124,10 +124,20 @@ class Note(models.Model):
                 body_html=self.body_html, toc_html=self.toc_html, render_version=self.render_version
             )
 
-    def save_with_tags(self, tags: list[str] | None = None, *, editor=None, message: str = "") -> None:
+    def save_with_tags(
+        self,
+        tags: list[str] | None = None,
+        *,
+        editor=None,
+        message: str = "",
+        message_code: str = "",
+        message_params: dict | None = None,
+    ) -> None:
         """Save the note and its tags in one transaction, then tell listeners.
 
-        ``editor`` and ``message`` go to the revision history (history app).
+        ``editor`` and ``message`` (typed by a person) go to the revision history, as do
+        ``message_code`` and ``message_params``: a summary kb writes itself, stored as a
+        code so each viewer reads it in their language (history.summaries).
         """
         from notes.signals import note_saved
 
@@ -135,4 +145,11 @@ class Note(models.Model):
             self.save()
             if tags is not None:
                 self.tags.set(tags)
-            note_saved.send(sender=Note, note=self, editor=editor, message=message)
+            note_saved.send(
+                sender=Note,
+                note=self,
+                editor=editor,
+                message=message,
+                message_code=message_code,
+                message_params=message_params or {},
+            )
