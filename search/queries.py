@@ -69,6 +69,8 @@ ORDER BY d.title_key = %(key)s DESC,
     (%(whole)s::tsquery IS NULL OR d.document @@ %(whole)s::tsquery) DESC,
     (ts_rank(%(weights)s, d.document, %(tsq)s::tsquery, 1) + ts_rank(d.title_vector, %(tsq)s::tsquery))
     * CASE WHEN starts_with(n.import_key, %(reference)s) THEN %(reference_weight)s ELSE 1 END DESC,
+    -- At equal score, reference pages in the viewer's language first.
+    starts_with(coalesce(n.import_key, ''), %(own)s) DESC,
     d.note_id DESC
 """
 
@@ -164,7 +166,7 @@ def _filters(tag: str | None) -> str:
     return (_TAG_FILTER if tag else "") + (_HIDE_FILTER if hidden_reference_prefixes() else "")
 
 
-def _ranked(query: Query, mode: str, tag: str | None) -> list[int]:
+def _ranked(query: Query, mode: str, tag: str | None, language: str | None = None) -> list[int]:
     sql = _RANKED.format(tag=_filters(tag))
     params = {
         "tsq": query.tsquery(mode),
@@ -178,6 +180,8 @@ def _ranked(query: Query, mode: str, tag: str | None) -> list[int]:
         "ct": _note_ct() if tag else None,
         "hidden": _hidden_patterns(),
         "whole": whole_words(query),
+        # No viewer: a prefix no key has, so the tie-break changes nothing.
+        "own": f"{REFERENCE_KEY_PREFIX}{language.split('-')[0].lower()}/" if language else "\x01",
     }
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -281,12 +285,12 @@ def search(q: str, tag: str | None = None, semantic: bool = True, language: str 
     results.query, results.fixes = query, fixes
     if fixes:
         results.suggestion = query.suggestion(fixes).strip()
-    ids, mode = _ranked(query, "and", tag), "and"
+    ids, mode = _ranked(query, "and", tag, language), "and"
     coverage: dict[int, float] = {}
     if len(ids) < PARTIAL_BELOW and len(query.terms) > 1:
         # Few or no notes have every word: notes with most of them follow, as lookup's
         # staged candidates do, rather than one result or none.
-        ids, coverage = _with_partial(query, tag, ids)
+        ids, coverage = _with_partial(query, tag, ids, language)
         # "and": some notes have every word (they come first); "or": none has.
         mode = "and" if coverage and ids and coverage.get(ids[0]) == 1.0 else "or"
     capped = len(ids) >= CANDIDATES
@@ -353,12 +357,14 @@ def in_language(ids: list[int], language: str) -> list[int]:
     return out
 
 
-def _with_partial(query: Query, tag: str | None, full: list[int]) -> tuple[list[int], dict[int, float]]:
+def _with_partial(
+    query: Query, tag: str | None, full: list[int], language: str | None = None
+) -> tuple[list[int], dict[int, float]]:
     """``full`` (every word) then the notes with only some words, most words first.
 
     Returns the ids and each one's share of the query's terms (1.0 for ``full``).
     """
-    some = [i for i in _ranked(query, "or", tag) if i not in set(full)]
+    some = [i for i in _ranked(query, "or", tag, language) if i not in set(full)]
     share = _coverage(query, some[: fusion.COVERAGE_OF])
     some = sorted(some, key=lambda i: -share.get(i, 0.0))  # stable: ties keep the word ranking
     return full + some, {**share, **dict.fromkeys(full, 1.0)}

@@ -140,3 +140,11 @@ def test_the_data_migration_tags_existing_pages_with_their_language(pages):
     assert set(pages["en_only"].tags.names()) == {"tldr", "lang:en"}
     assert set(pages["team"].tags.names()) == set()
     assert Note.objects.filter(tags__slug="lang-en").count() == 2
+
+
+def test_at_equal_relevance_the_viewers_language_comes_first(make_note):
+    ja = make_note(title="kbaa", body="zzquux", import_key="tldr:ja/common/kbaa")
+    en = make_note(title="kbbb", body="zzquux", import_key="tldr:en/common/kbbb")
+    assert search("zzquux", semantic=False).ids == [en.pk, ja.pk]  # newest first, no viewer
+    assert search("zzquux", semantic=False, language="ja").ids == [ja.pk, en.pk]
+    assert search("zzquux", semantic=False, language="en").ids == [en.pk, ja.pk]
