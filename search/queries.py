@@ -287,13 +287,14 @@ def search(q: str, tag: str | None = None, semantic: bool = True, language: str 
         results.suggestion = query.suggestion(fixes).strip()
     ids, mode = _ranked(query, "and", tag, language), "and"
     coverage: dict[int, float] = {}
+    capped = len(ids) >= CANDIDATES  # of the notes with every word
     if len(ids) < PARTIAL_BELOW and len(query.terms) > 1:
         # Few or no notes have every word: notes with most of them follow, as lookup's
         # staged candidates do, rather than one result or none.
+        mode = "and" if ids else "or"
         ids, coverage = _with_partial(query, tag, ids, language)
-        # "and": some notes have every word (they come first); "or": none has.
-        mode = "and" if coverage and ids and coverage.get(ids[0]) == 1.0 else "or"
-    capped = len(ids) >= CANDIDATES
+        if mode == "or":
+            capped = len(ids) >= CANDIDATES
     if semantic:
         sims, passages, reference, languages = meaning(q[:500], tag)
         key = normalize(query.raw).strip()
