@@ -20,9 +20,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 # Local development server on http://127.0.0.1:$(PORT) (DEBUG on unless set), with the
 # background workers (embeddings) running beside it; Ctrl-C stops them all.
 run: export DEBUG ?= 1
+# With DEBUG=0 pages name their CSS and JS by content hash (whitenoise's manifest), which
+# collectstatic writes: without it every page would fail, so run collects first.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_starter_notes
+	@case "$$DEBUG" in 0|false|False|FALSE|no|off) \
+		echo "DEBUG=$$DEBUG: collecting static files into staticfiles/"; \
+		$(BIN)/python manage.py collectstatic --noinput -v0;; esac
 	$(BIN)/python scripts/run_dev.py $(PORT)
 
 migrate: export DEBUG ?= 1

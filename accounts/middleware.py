@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from accounts.access import can_read, login_redirect, token_out_of_scope, unauthorized
 from accounts.models import TOKEN_PREFIX, ApiToken
@@ -13,9 +13,6 @@ from kb.errors import API_PREFIXES, PLAIN_PREFIXES
 # The shell widget's scripts are the same code for everyone (no notes in them), and
 # `eval "$(curl …/shell/kb.bash)"` must work before the shell has its token.
 OPEN_PREFIXES = ("/accounts/login/", "/healthz", "/i18n/", "/admin/login/", "/favicon.ico", "/shell/kb.")
-# Machine-facing URLs: answer 401 instead of redirecting to a login page.
-API_PREFIXES = ("/api/",)
-PLAIN_PREFIXES = ("/q/", "/changes/feed/", "/opensearch.xml")
 # Pages an API token never opens, whoever owns it (see also access.py's guards).
 TOKENLESS_PREFIXES = ("/admin/",)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -27,6 +24,19 @@ def bearer_token(request: HttpRequest) -> str | None:
     if scheme.lower() != "bearer":
         return None
     return value.strip()
+
+
+INVALID_TOKEN = "invalid, revoked or misused API token"
+
+
+def invalid_token(request: HttpRequest) -> HttpResponse:
+    """401 in the caller's format: JSON under /api/ (like an anonymous call), text elsewhere."""
+    if request.path_info.startswith(API_PREFIXES):
+        response: HttpResponse = JsonResponse({"error": INVALID_TOKEN}, status=401)
+    else:
+        response = HttpResponse(INVALID_TOKEN + "\n", status=401, content_type="text/plain; charset=utf-8")
+    response["WWW-Authenticate"] = 'Bearer realm="kb", error="invalid_token"'
+    return response
 
 
 class ApiTokenMiddleware:
@@ -52,13 +62,7 @@ class ApiTokenMiddleware:
                 return token_out_of_scope()
             token = ApiToken.objects.for_raw(raw) if request.method in SAFE_METHODS else None
             if token is None:
-                response = HttpResponse(
-                    "invalid, revoked or misused API token\n",
-                    status=401,
-                    content_type="text/plain; charset=utf-8",
-                )
-                response["WWW-Authenticate"] = 'Bearer realm="kb", error="invalid_token"'
-                return response
+                return invalid_token(request)
             token.touch()
             request.user = token.user
             request.api_token = token

@@ -35,7 +35,7 @@ class ChangesFeed(Feed):
 
     def item_description(self, item: Revision) -> str:
         # The feed says what changed, not the text: readers follow the link.
-        return escape(item.message or (_("Revision %(number)d") % {"number": item.number}))
+        return escape(item.summary or (_("Revision %(number)d") % {"number": item.number}))
 
     def item_link(self, item: Revision) -> str:
         return revision_link(item)

@@ -60,7 +60,10 @@ class Revision(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    message = models.CharField(_("message"), max_length=200, blank=True)
+    message = models.CharField(_("message"), max_length=200, blank=True)  # typed by a person
+    # A summary kb wrote itself (history.summaries): shown in each viewer's language.
+    message_code = models.CharField(max_length=30, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RevisionQuerySet.as_manager()
@@ -88,6 +91,15 @@ class Revision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("revision_detail", args=[self.slug, self.number])
+
+    @property
+    def summary(self) -> str:
+        """The edit summary as the viewer reads it."""
+        if self.message_code:
+            from history.summaries import render
+
+            return render(self.message_code, self.message_params)
+        return self.message
 
     @property
     def tag_list(self) -> str:

@@ -9,8 +9,18 @@ from notes.signals import note_saved
 
 
 @receiver(note_saved, dispatch_uid="history.record")
-def record_revision(sender, note: Note, editor=None, message: str = "", **kwargs) -> None:
-    revisions.record(note, editor=editor, message=message)
+def record_revision(
+    sender,
+    note: Note,
+    editor=None,
+    message: str = "",
+    message_code: str = "",
+    message_params: dict | None = None,
+    **kwargs,
+) -> None:
+    revisions.record(
+        note, editor=editor, message=message, message_code=message_code, message_params=message_params
+    )
 
 
 @receiver(pre_delete, sender=Note, dispatch_uid="history.record_deletion")

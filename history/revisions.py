@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils.translation import gettext as _
 
+from history import summaries
 from history.models import Revision
 from notes.models import Note
 
@@ -18,8 +18,14 @@ def _lock(note_key: int) -> None:
     list(Note.objects.select_for_update().filter(pk=note_key).values_list("pk", flat=True))
 
 
-def record(note: Note, *, editor=None, message: str = "") -> Revision | None:
-    """Snapshot the saved note; nothing is recorded when nothing changed."""
+def record(
+    note: Note, *, editor=None, message: str = "", message_code: str = "", message_params: dict | None = None
+) -> Revision | None:
+    """Snapshot the saved note; nothing is recorded when nothing changed.
+
+    ``message`` is what the editor typed; ``message_code`` and ``message_params`` a summary
+    kb writes itself (history.summaries).
+    """
     tags = sorted(note.tags.names(), key=str.lower)
     with transaction.atomic():
         _lock(note.pk)
@@ -40,15 +46,20 @@ def record(note: Note, *, editor=None, message: str = "") -> Revision | None:
             tags=tags,
             author=editor if editor is not None and editor.is_authenticated else None,
             message=message[:200],
+            message_code=message_code,
+            message_params=message_params or {},
         )
 
 
-def record_imported(items: Iterable[tuple[Note, list[str], str]], *, batch_size: int = 500) -> int:
+Summary = tuple[str, dict]  # (history.summaries code, parameters)
+
+
+def record_imported(items: Iterable[tuple[Note, list[str], Summary]], *, batch_size: int = 500) -> int:
     """Snapshot many saved notes at once, as bulk-import revisions (no author).
 
     For importers of reference pages that skip ``note_saved``: one query for
     the latest numbers and one bulk insert instead of a locked round trip per
-    note. ``items`` are (note, tag names, message).
+    note. ``items`` are (note, tag names, (summary code, parameters)).
     """
     items = list(items)
     if not items:
@@ -61,7 +72,7 @@ def record_imported(items: Iterable[tuple[Note, list[str], str]], *, batch_size:
         return _bulk_insert(items, keys, batch_size)
 
 
-def _bulk_insert(items: list[tuple[Note, list[str], str]], keys: list[int], batch_size: int) -> int:
+def _bulk_insert(items: list[tuple[Note, list[str], Summary]], keys: list[int], batch_size: int) -> int:
     latest = dict(
         Revision.objects.filter(note_key__in=keys)
         .order_by()
@@ -79,9 +90,10 @@ def _bulk_insert(items: list[tuple[Note, list[str], str]], keys: list[int], batc
             slug=note.slug,
             body=note.body,
             tags=sorted(tags, key=str.lower),
-            message=message[:200],
+            message_code=summary[0],
+            message_params=summary[1],
         )
-        for note, tags, message in items
+        for note, tags, summary in items
     ]
     return len(Revision.objects.bulk_create(rows, batch_size=batch_size))
 
@@ -118,8 +130,12 @@ def restore(revision: Revision, *, editor) -> Note:
     with transaction.atomic():
         note = Note.objects.select_for_update().get(pk=revision.note_key)
         note.title, note.body = revision.title, revision.body
-        message = _("Restored revision %(number)d") % {"number": revision.number}
-        note.save_with_tags(list(revision.tags), editor=editor, message=message)
+        note.save_with_tags(
+            list(revision.tags),
+            editor=editor,
+            message_code=summaries.RESTORED,
+            message_params={"number": revision.number},
+        )
     return note
 
 
@@ -141,5 +157,5 @@ def undelete(note_key: int, *, editor) -> Note:
         note.tags.set(list(last.tags))
         from notes.signals import note_saved
 
-        note_saved.send(sender=Note, note=note, editor=editor, message=_("Restored after deletion"))
+        note_saved.send(sender=Note, note=note, editor=editor, message_code=summaries.UNDELETED)
     return note

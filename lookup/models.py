@@ -33,9 +33,21 @@ class TsVectorLiteralField(SearchVectorField):
 
 class EntryQuerySet(models.QuerySet):
     def lookup(self, q: str, limit: int = 10) -> list[Entry]:
+        """The best ``limit`` entries for ``q``, each command once, in the viewer's language."""
+        from django.utils.translation import get_language
+
         from lookup.ranking import lookup
 
-        return lookup(self, q, limit)
+        return lookup(self.shown(), q, limit, language=get_language())
+
+    def shown(self) -> EntryQuerySet:
+        """Without the entries of reference pages the site hides (settings.KB_HIDE_REFERENCE)."""
+        from notes.models import hidden_reference_prefixes
+
+        qs = self
+        for prefix in hidden_reference_prefixes():
+            qs = qs.exclude(note__import_key__startswith=prefix)
+        return qs
 
     def tagged(self, tag: str) -> EntryQuerySet:
         return self.filter(tags__contains=[tag.lower()])

@@ -113,7 +113,8 @@ def team_tools() -> dict[str, int]:
     return counts
 
 
-def lookup(qs, q: str, limit: int = 10, semantic: bool = True) -> list:
+def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | None = None) -> list:
+    """The best ``limit`` entries of ``qs`` for ``q``; ``language`` is the viewer's (see one_per_command)."""
     query = parse_query(q, synonyms=synonym_groups())
     if not query:
         return []
@@ -190,14 +191,7 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True) -> list:
     elif semantic:
         ranked = with_meaning(qs, q, ranked, key, lang)
     # The same command from several pages (aliases, both languages) is one answer.
-    seen: set[str] = set()
-    best: list[tuple[int, float]] = []
-    for pk, entry_score, command, *_ in ranked:
-        norm = " ".join(command.split())
-        if norm not in seen:
-            seen.add(norm)
-            best.append((pk, entry_score))
-    best = best[:limit]
+    best = one_per_command(qs, ranked, language)[:limit]
     found = qs.model.objects.select_related("note").defer("search_vector").in_bulk([pk for pk, _ in best])
     out = []
     for pk, entry_score in best:
@@ -205,6 +199,30 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True) -> list:
         entry.score = entry_score
         out.append(entry)
     return out
+
+
+def one_per_command(qs, ranked: list[tuple], language: str | None) -> list[tuple[int, float]]:
+    """(pk, score) of each command's best entry, best first.
+
+    When tldr has the command on a page in the viewer's language too, that page's entry
+    stands for it (same command, same place); the team's own entries are never swapped.
+    """
+    groups: dict[str, list[tuple[int, float, str]]] = {}
+    for pk, entry_score, command, _exact, _key, entry_lang, *_ in ranked:
+        groups.setdefault(" ".join(command.split()), []).append((pk, entry_score, entry_lang))
+    viewer = (language or "").split("-")[0].lower()
+    mixed = [g for g in groups.values() if viewer and g[0][2] != viewer and any(e[2] == viewer for e in g)]
+    tldr: set[int] = set()
+    if mixed:
+        pks = [e[0] for g in mixed for e in g]
+        tldr = set(qs.model.objects.filter(pk__in=pks, origin="tldr").values_list("pk", flat=True))
+    best = []
+    for group in groups.values():
+        pk, entry_score, _lang = group[0]
+        if pk in tldr:
+            pk = next((e[0] for e in group if e[2] == viewer and e[0] in tldr), pk)
+        best.append((pk, entry_score))
+    return best
 
 
 def plainest_first(qs, ranked: list[tuple], key: str, lang: str) -> list[tuple]:

@@ -21,7 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from taggit.models import Tag, TaggedItem
 
-from history import revisions
+from history import revisions, summaries
 from history.models import Revision
 from lookup import aliases, lexicon, popularity
 from lookup.indexing import TLDR_KEY_PREFIX, entries_for_note
@@ -49,6 +49,21 @@ class _Page:
     body: str
     tags: list[str]
     description: str
+    language: str = "en"
+
+    @property
+    def note_tags(self) -> list[str]:
+        """The note's tags: the entries' tags and the page's language (lang:ja, lang:en)."""
+        return [*self.tags, language_tag(self.language)]
+
+
+def language_tag(language: str) -> str:
+    return f"lang:{language.lower()}"
+
+
+def tag_slug(name: str) -> str:
+    # "lang:ja" -> "lang-ja": a plain URL, /tags/lang-ja/.
+    return name.replace(":", "-")
 
 
 def _read(root: Path, report: TldrReport) -> list[_Page]:
@@ -75,6 +90,7 @@ def _read(root: Path, report: TldrReport) -> list[_Page]:
                 body=text,
                 tags=["tldr", platform.lower()],
                 description=summary(parsed.description),
+                language=lang,
             )
         )
     return pages
@@ -155,13 +171,13 @@ def _record_revisions(
     missing = [(n, p) for n, p in unchanged if n.pk not in with_history]
     # The importer does not retag pages it updates: their revision keeps the note's tags.
     kept = _tag_names([n.pk for n, _ in changed + missing])
-    items = [(n, page.tags, _message(page)) for n, page in new]
+    items = [(n, page.note_tags, _message(page)) for n, page in new]
     items += [(n, kept.get(n.pk, []), _message(page)) for n, page in changed + missing]
     revisions.record_imported(items, batch_size=BATCH)
 
 
-def _message(page: _Page) -> str:
-    return "import_tldr " + page.key.removeprefix(TLDR_KEY_PREFIX)
+def _message(page: _Page) -> tuple[str, dict]:
+    return summaries.TLDR_IMPORTED, {"page": page.key.removeprefix(TLDR_KEY_PREFIX)}
 
 
 def _tag_names(note_ids: list[int]) -> dict[int, list[str]]:
@@ -178,13 +194,13 @@ def _tag_names(note_ids: list[int]) -> dict[int, list[str]]:
 
 
 def _tag(new: list[tuple[Note, _Page]]) -> None:
-    names = {t for _, page in new for t in page.tags}
+    names = {t for _, page in new for t in page.note_tags}
     tags = {t.name.lower(): t for t in Tag.objects.filter(name__in=names)}
     for name in names - set(tags):
-        tags[name] = Tag.objects.create(name=name, slug=name)
+        tags[name] = Tag.objects.create(name=name, slug=tag_slug(name))
     ct = ContentType.objects.get_for_model(Note)
     TaggedItem.objects.bulk_create(
-        [TaggedItem(tag=tags[t], content_type=ct, object_id=n.pk) for n, page in new for t in page.tags],
+        [TaggedItem(tag=tags[t], content_type=ct, object_id=n.pk) for n, page in new for t in page.note_tags],
         batch_size=2000,
         ignore_conflicts=True,
     )

@@ -206,7 +206,10 @@ def _save(parsed: ParsedNote, report: Report, author) -> None:
         outcome = report.updated
     note.title, note.body = parsed.title, parsed.body
     note.save_with_tags(
-        parsed.tags, editor=author, message=f"imported from {parsed.import_key or parsed.slug}"[:200]
+        parsed.tags,
+        editor=author,
+        message_code="imported",  # history.summaries.IMPORTED
+        message_params={"source": (parsed.import_key or parsed.slug)[:200]},
     )
     outcome.append(parsed.title)
 

@@ -18,12 +18,40 @@ TAG_ATTEMPTS = 3
 REFERENCE_KEY_PREFIX = "tldr:"
 
 
+def reference_language(import_key: str | None) -> str:
+    """'tldr:ja/common/docker' -> 'ja'; '' for the team's own notes."""
+    if not import_key or not import_key.startswith(REFERENCE_KEY_PREFIX):
+        return ""
+    return import_key.removeprefix(REFERENCE_KEY_PREFIX).split("/", 1)[0]
+
+
+def twin_key(import_key: str, language: str) -> str:
+    """The import key of the same reference page in another language."""
+    rest = import_key.removeprefix(REFERENCE_KEY_PREFIX).split("/", 1)[1]
+    return f"{REFERENCE_KEY_PREFIX}{language}/{rest}"
+
+
+def hidden_reference_prefixes() -> list[str]:
+    """Import-key prefixes of the reference pages this site hides (KB_HIDE_REFERENCE)."""
+    hidden = settings.KB_HIDE_REFERENCE
+    if "all" in hidden:
+        return [REFERENCE_KEY_PREFIX]
+    return [f"{REFERENCE_KEY_PREFIX}{lang}/" for lang in hidden]
+
+
 class NoteQuerySet(models.QuerySet):
     def recent(self) -> NoteQuerySet:
         return self.order_by("-updated_at")
 
     def team_written(self) -> NoteQuerySet:
         return self.exclude(import_key__startswith=REFERENCE_KEY_PREFIX)
+
+    def shown(self) -> NoteQuerySet:
+        """Without the reference pages the site hides (settings.KB_HIDE_REFERENCE)."""
+        qs = self
+        for prefix in hidden_reference_prefixes():
+            qs = qs.exclude(import_key__startswith=prefix)
+        return qs
 
     def tagged(self, tag: str) -> NoteQuerySet:
         return self.filter(tags__slug=tag)
@@ -96,6 +124,11 @@ class Note(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("note_detail", args=[self.slug])
 
+    @property
+    def reference_language(self) -> str:
+        """The language of an imported reference page (its badge); '' for the team's notes."""
+        return reference_language(self.import_key)
+
     def render(self) -> None:
         rendered = markdown.render(self.body, self.title)
         self.body_html, self.toc_html = rendered.html, rendered.toc
@@ -109,10 +142,20 @@ class Note(models.Model):
                 body_html=self.body_html, toc_html=self.toc_html, render_version=self.render_version
             )
 
-    def save_with_tags(self, tags: list[str] | None = None, *, editor=None, message: str = "") -> None:
+    def save_with_tags(
+        self,
+        tags: list[str] | None = None,
+        *,
+        editor=None,
+        message: str = "",
+        message_code: str = "",
+        message_params: dict | None = None,
+    ) -> None:
         """Save the note and its tags in one transaction, then tell listeners.
 
-        ``editor`` and ``message`` go to the revision history (history app).
+        ``editor`` and ``message`` (typed by a person) go to the revision history, as do
+        ``message_code`` and ``message_params``: a summary kb writes itself, stored as a
+        code so each viewer reads it in their language (history.summaries).
         """
         from notes.signals import note_saved
 
@@ -120,7 +163,14 @@ class Note(models.Model):
             self.save()
             if tags is not None:
                 self._set_tags(tags)
-            note_saved.send(sender=Note, note=self, editor=editor, message=message)
+            note_saved.send(
+                sender=Note,
+                note=self,
+                editor=editor,
+                message=message,
+                message_code=message_code,
+                message_params=message_params or {},
+            )
 
     def _set_tags(self, tags: list[str]) -> None:
         # Two saves that bring the same new tag both try to create it; the

@@ -4,6 +4,7 @@ from notes import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("notes/", views.note_list, name="note_list"),
     path("notes/new/", views.note_create, name="note_create"),
     path("notes/<str:slug>/", views.note_detail, name="note_detail"),
     path("notes/<str:slug>/edit/", views.note_edit, name="note_edit"),

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import DataError, IntegrityError, transaction
+from django.core.paginator import Paginator
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -130,11 +131,40 @@ def tag_list(request: HttpRequest) -> HttpResponse:
     return render(request, "notes/tags.html", {"tags": _tag_cloud()})
 
 
+# Rows per page of the tag pages and the list of all notes: /tags/tldr/ has 7,000.
+NOTES_PER_PAGE = 50
+# ?sort= of the list of all notes.
+SORTS = {
+    "updated": ("-updated_at", "-pk"),
+    "title": ("title", "pk"),
+    "created": ("-created_at", "-pk"),
+}
+
+
+def _page(request: HttpRequest, notes):
+    return Paginator(notes, NOTES_PER_PAGE).get_page(request.GET.get("page"))
+
+
+@read_required
+def note_list(request: HttpRequest) -> HttpResponse:
+    sort = request.GET.get("sort", "updated")
+    if sort not in SORTS:
+        sort = "updated"
+    # ?team=1 leaves out imported reference pages, as the home page does.
+    team = request.GET.get("team") == "1"
+    notes = Note.objects.team_written() if team else Note.objects.shown()
+    page = _page(request, notes.order_by(*SORTS[sort]).prefetch_related("tags"))
+    return render(
+        request, "notes/list.html", {"page": page, "notes": page.object_list, "sort": sort, "team": team}
+    )
+
+
 @read_required
 def tag_detail(request: HttpRequest, tag: str) -> HttpResponse:
     tag_obj = get_object_or_404(Tag, slug=tag)
-    notes = Note.objects.filter(tags=tag_obj).order_by("title").prefetch_related("tags")
-    return render(request, "notes/tag.html", {"tag": tag_obj, "notes": notes})
+    notes = Note.objects.shown().filter(tags=tag_obj).order_by("title", "pk").prefetch_related("tags")
+    page = _page(request, notes)
+    return render(request, "notes/tag.html", {"tag": tag_obj, "page": page, "notes": page.object_list})
 
 
 # Linux refuses longer file names (and paths) with ENAMETOOLONG, which

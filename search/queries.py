@@ -9,6 +9,7 @@ specific queries and shown as "N+" for very common ones.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -17,7 +18,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from notes.models import REFERENCE_KEY_PREFIX, Note
+from notes.models import REFERENCE_KEY_PREFIX, Note, hidden_reference_prefixes, twin_key
 from search import fusion, synonyms, typos
 from search.fusion import Evidence, fuse
 from search.highlight import highlight
@@ -35,9 +36,14 @@ ENTRY_DISCOUNT = 0.1
 # relevance, what the team wrote comes first.
 REFERENCE_WEIGHT = 0.5
 TITLE_CANDIDATES = 50
+# When fewer notes than this have every word, notes with some of the words follow them,
+# most words first.
+PARTIAL_BELOW = 10
 # ts_rank weights for D (code), C (prose), B (tags, headings), A (title).
 WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 
+# Reference pages the site hides (KB_HIDE_REFERENCE), left out before the candidate caps.
+_HIDE_FILTER = """ AND note_id NOT IN (SELECT id FROM notes_note WHERE import_key LIKE ANY(%(hidden)s))"""
 _TAG_FILTER = """ AND note_id IN (SELECT ti.object_id FROM taggit_taggeditem ti
     JOIN taggit_tag t ON t.id = ti.tag_id WHERE t.slug = %(tag)s AND ti.content_type_id = %(ct)s)"""
 
@@ -55,11 +61,16 @@ WITH cand AS (
     (SELECT note_id FROM search_searchdocument WHERE document @@ %(tsq)s::tsquery {tag}
      ORDER BY note_id DESC LIMIT %(cap)s)
 )
+-- A note with the query's katakana words as words ranks above one that has them only
+-- inside longer words (ポート inside インポート).
 SELECT d.note_id FROM cand JOIN search_searchdocument d USING (note_id)
 JOIN notes_note n ON n.id = d.note_id
 ORDER BY d.title_key = %(key)s DESC,
+    (%(whole)s::tsquery IS NULL OR d.document @@ %(whole)s::tsquery) DESC,
     (ts_rank(%(weights)s, d.document, %(tsq)s::tsquery, 1) + ts_rank(d.title_vector, %(tsq)s::tsquery))
     * CASE WHEN starts_with(n.import_key, %(reference)s) THEN %(reference_weight)s ELSE 1 END DESC,
+    -- At equal score, reference pages in the viewer's language first.
+    starts_with(coalesce(n.import_key, ''), %(own)s) DESC,
     d.note_id DESC
 """
 
@@ -100,7 +111,7 @@ class Results:
     def hits(self, offset: int = 0, limit: int = 20) -> list[Hit]:
         """One page of results with snippets; three small queries, whatever the page size."""
         page = self.ids[offset : offset + limit]
-        by_id = {n.pk: n for n in Note.objects.filter(pk__in=page).only("id", "title", "slug")}
+        by_id = {n.pk: n for n in Note.objects.filter(pk__in=page).only("id", "title", "slug", "import_key")}
         tags: dict[int, list[tuple[str, str]]] = {}
         with connection.cursor() as cur:
             cur.execute("SELECT note_id, plain FROM search_searchdocument WHERE note_id = ANY(%s)", [page])
@@ -134,8 +145,29 @@ def _note_ct() -> int:
     return ContentType.objects.get_for_model(Note).pk
 
 
-def _ranked(query: Query, mode: str, tag: str | None) -> list[int]:
-    sql = _RANKED.format(tag=_TAG_FILTER if tag else "")
+# A katakana term's fragment: its bigram phrase OR the whole word ('=ポト').
+_INSIDE_OR_WHOLE = re.compile(r"\((\([^()]*\)|'[^']*') \| ('=[^']*')\)")
+
+
+def whole_words(query: Query) -> str | None:
+    """A tsquery requiring the query's katakana words as whole words, or None if it has none.
+
+    The bigrams of ポート also match インポート; the word itself is indexed as '=ポト'.
+    """
+    parts = [_INSIDE_OR_WHOLE.sub(r"\2", t.tsquery()) for t in query.terms if "'=" in t.tsquery()]
+    return " & ".join(parts) or None
+
+
+def _hidden_patterns() -> list[str]:
+    return [p.replace("_", r"\_") + "%" for p in hidden_reference_prefixes()]
+
+
+def _filters(tag: str | None) -> str:
+    return (_TAG_FILTER if tag else "") + (_HIDE_FILTER if hidden_reference_prefixes() else "")
+
+
+def _ranked(query: Query, mode: str, tag: str | None, language: str | None = None) -> list[int]:
+    sql = _RANKED.format(tag=_filters(tag))
     params = {
         "tsq": query.tsquery(mode),
         "key": normalize(query.raw).strip(),
@@ -146,6 +178,10 @@ def _ranked(query: Query, mode: str, tag: str | None) -> list[int]:
         "reference_weight": REFERENCE_WEIGHT,
         "tag": tag,
         "ct": _note_ct() if tag else None,
+        "hidden": _hidden_patterns(),
+        "whole": whole_words(query),
+        # No viewer: a prefix no key has, so the tie-break changes nothing.
+        "own": f"{REFERENCE_KEY_PREFIX}{language.split('-')[0].lower()}/" if language else "\x01",
     }
     with connection.cursor() as cur:
         cur.execute(sql, params)
@@ -210,7 +246,7 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
             passages.pop(entry.note_id, None)
     if not sims:
         return Meaning({}, {}, set(), {})
-    sql = _FLAGS.format(tag=_TAG_FILTER.replace("note_id", "n.id") if tag else "")
+    sql = _FLAGS.format(tag=_filters(tag).replace("note_id", "n.id"))
     with connection.cursor() as cur:
         cur.execute(
             sql,
@@ -219,6 +255,7 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
                 "reference": REFERENCE_KEY_PREFIX,
                 "tag": tag,
                 "ct": _note_ct() if tag else None,
+                "hidden": _hidden_patterns(),
             },
         )
         rows = cur.fetchall()
@@ -233,10 +270,12 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
     )
 
 
-def search(q: str, tag: str | None = None, semantic: bool = True) -> Results:
+def search(q: str, tag: str | None = None, semantic: bool = True, language: str | None = None) -> Results:
     """Ranked ids of the notes matching ``q`` (optionally only those tagged ``tag``).
 
     Words and meaning both vote (search.fusion); ``semantic=False`` ranks by words alone.
+    ``language`` is the viewer's: a reference page found in two languages is shown once,
+    in that one (see in_language).
     """
     query = parse_query(q[:500], synonyms.groups())
     results = Results(query)
@@ -246,16 +285,20 @@ def search(q: str, tag: str | None = None, semantic: bool = True) -> Results:
     results.query, results.fixes = query, fixes
     if fixes:
         results.suggestion = query.suggestion(fixes).strip()
-    ids, mode = _ranked(query, "and", tag), "and"
-    if not ids and len(query.terms) > 1:
-        # Nothing has every word: show notes with some of them rather than nothing.
-        ids, mode = _ranked(query, "or", tag), "or"
-    capped = len(ids) >= CANDIDATES
+    ids, mode = _ranked(query, "and", tag, language), "and"
+    coverage: dict[int, float] = {}
+    capped = len(ids) >= CANDIDATES  # of the notes with every word
+    if len(ids) < PARTIAL_BELOW and len(query.terms) > 1:
+        # Few or no notes have every word: notes with most of them follow, as lookup's
+        # staged candidates do, rather than one result or none.
+        mode = "and" if ids else "or"
+        ids, coverage = _with_partial(query, tag, ids, language)
+        if mode == "or":
+            capped = len(ids) >= CANDIDATES
     if semantic:
-        sims, passages, reference, language = meaning(q[:500], tag)
+        sims, passages, reference, languages = meaning(q[:500], tag)
         key = normalize(query.raw).strip()
         exact = ids[0] if ids and _title_key(ids[0]) == key else None
-        coverage = _coverage(query, ids[: fusion.COVERAGE_OF]) if mode == "or" else {}
         model = backend()
         evidence = Evidence(
             ids,
@@ -266,16 +309,66 @@ def search(q: str, tag: str | None = None, semantic: bool = True) -> Results:
             capped,
             q,
             coverage,
-            language,
+            languages,
             spread=model.spread if model else 0.08,
             floor=model.floor if model else 0.78,
         )
         fused = fuse(evidence)
         results.passages = {i: p for i, p in passages.items() if i not in set(ids)}
         ids = fused
+    if language:
+        ids = in_language(ids, language)
     results.ids = ids
     results.capped = capped
     return results
+
+
+def in_language(ids: list[int], language: str) -> list[int]:
+    """Fold each reference page found in two languages into the viewer's one.
+
+    tldr has most pages in English and many also in Japanese, with the same content. When
+    both versions of a page were found, the viewer's takes the better of the two places and
+    the other is left out; a page found only in another language stays where it was.
+    """
+    language = language.split("-")[0].lower()
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id, import_key FROM notes_note WHERE id = ANY(%s) AND starts_with(import_key, %s)",
+            [ids, REFERENCE_KEY_PREFIX],
+        )
+        keys = dict(cur.fetchall())
+    if not keys:
+        return ids
+    by_key = {key: pk for pk, key in keys.items()}
+    own_prefix = f"{REFERENCE_KEY_PREFIX}{language}/"
+    out: list[int] = []
+    placed: set[int] = set()
+    for pk in ids:
+        if pk in placed:
+            continue
+        key = keys.get(pk)
+        if key is not None and not key.startswith(own_prefix) and "/" in key:
+            twin = by_key.get(twin_key(key, language))
+            if twin is not None:
+                pk = twin  # the viewer's version, at this (the better) place
+        if pk not in placed:
+            out.append(pk)
+            placed.add(pk)
+    # Another-language page whose twin was already placed is dropped (never re-added).
+    return out
+
+
+def _with_partial(
+    query: Query, tag: str | None, full: list[int], language: str | None = None
+) -> tuple[list[int], dict[int, float]]:
+    """``full`` (every word) then the notes with only some words, most words first.
+
+    Returns the ids and each one's share of the query's terms (1.0 for ``full``).
+    """
+    some = [i for i in _ranked(query, "or", tag, language) if i not in set(full)]
+    share = _coverage(query, some[: fusion.COVERAGE_OF])
+    some = sorted(some, key=lambda i: -share.get(i, 0.0))  # stable: ties keep the word ranking
+    return full + some, {**share, **dict.fromkeys(full, 1.0)}
 
 
 def _coverage(query: Query, ids: list[int]) -> dict[int, float]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from accounts.access import api_read_required, read_required
 from kb.htmx import render_live
@@ -19,7 +20,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         # An over-long tag (not from kb's links): show the error, keep the query in the box.
         return render(request, "search/search.html", {"form": form, "q": ""}, status=400)
     q, tag, page = form.cleaned_data["q"], form.cleaned_data["tag"] or None, form.cleaned_data["page"]
-    results = search(q, tag=tag)
+    results = search(q, tag=tag, language=get_language())
     pages = max(1, -(-results.count // PAGE_SIZE))
     page = min(page, pages)
     hits = results.hits((page - 1) * PAGE_SIZE, PAGE_SIZE)
@@ -49,7 +50,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
             {"error": "invalid parameters", "fields": form.errors.get_json_data()}, status=400
         )
     q, tag = form.cleaned_data["q"], form.cleaned_data["tag"] or None
-    results = search(q, tag=tag)
+    results = search(q, tag=tag, language=get_language())
     hits = results.hits(0, form.cleaned_data["limit"] or PAGE_SIZE)
     data = {
         "query": q,

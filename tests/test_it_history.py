@@ -39,7 +39,12 @@ def test_it_records_imports_and_admin_saves(admin_client, fixtures_dir):
 
     import_paths([fixtures_dir / "import" / "plain.md"])
     note = Note.objects.get()
-    assert Revision.objects.of(note.pk).get().message.startswith("imported from")
+    first = Revision.objects.of(note.pk).get()
+    assert (first.message, first.message_code, first.message_params) == (
+        "",
+        "imported",
+        {"source": "plain.md"},
+    )
     response = admin_client.post(
         f"/admin/notes/note/{note.pk}/change/", {"title": note.title, "slug": note.slug, "body": "admin edit"}
     )
@@ -86,7 +91,7 @@ def test_it_restores_an_old_revision_as_a_new_one(editor_client, make_note):
     note.refresh_from_db()
     assert note.body == "最初の本文" and list(note.tags.names()) == ["a"]
     latest = Revision.objects.of(note.pk).first()
-    assert latest.number == 3 and "1" in latest.message
+    assert latest.number == 3 and (latest.message_code, latest.message_params) == ("restored", {"number": 1})
     assert editor_client.get(f"/notes/{note.slug}/revisions/1/restore/").status_code == 405
 
 

@@ -13,7 +13,8 @@ def test_import_tldr_is_idempotent(fixtures_dir, capsys):
     notes = Note.objects.filter(import_key__startswith="tldr:")
     assert notes.count() == 4
     en = Note.objects.get(import_key="tldr:en/common/kbtool")
-    assert en.title == "kbtool" and set(en.tags.names()) == {"tldr", "common"}
+    assert en.title == "kbtool" and set(en.tags.names()) == {"tldr", "common", "lang:en"}
+    assert en.reference_language == "en" and en.tags.get(name="lang:en").slug == "lang-en"
     entries = Entry.objects.filter(note=en).order_by("position")
     assert [e.command for e in entries] == [
         "kbtool list {{[-a|--all]}}",

@@ -25,9 +25,12 @@ def test_each_imported_page_gets_a_first_revision(client, fixtures_dir):
         assert (rev.title, rev.body, rev.slug) == (note.title, note.body, note.slug)
     note = notes.get(import_key=KEY)
     rev = Revision.objects.of(note.pk).get()
-    assert rev.tags == ["common", "tldr"] and rev.message == "import_tldr en/common/kbtool"
+    assert rev.tags == ["common", "lang:en", "tldr"] and rev.message_params == {"page": "en/common/kbtool"}
     history = client.get(f"/notes/{note.slug}/history/").content.decode()
-    assert "No revisions recorded yet." not in history and "import_tldr en/common/kbtool" in history
+    assert (
+        "No revisions recorded yet." not in history
+        and "tldr のページ en/common/kbtool から取り込み" in history
+    )
     assert client.get(f"/notes/{note.slug}/revisions/1/").status_code == 200
     # Running it again changes nothing: no second revision.
     _import(fixtures_dir / "lookup" / "tldr")

@@ -114,3 +114,28 @@ def test_it_stops_tokens_of_deactivated_users(client, private, user):
 
 def test_it_sends_anonymous_visitors_of_the_tokens_page_to_login(client):
     assert client.get("/accounts/tokens/").status_code == 302
+
+
+def test_a_wrong_token_on_the_api_answers_json_like_an_anonymous_call(client, private):
+    anonymous = client.get("/api/search", {"q": "x"})
+    wrong = client.get("/api/search", {"q": "x"}, HTTP_AUTHORIZATION="Bearer kb_not-a-real-token")
+    for response in (anonymous, wrong):
+        assert response.status_code == 401
+        assert response["Content-Type"] == "application/json"
+        assert "error" in response.json()
+    assert wrong.json() == {"error": "invalid, revoked or misused API token"}
+    assert "invalid_token" in wrong["WWW-Authenticate"]
+    # Plain-text families keep answering in text.
+    feed = client.get("/changes/feed/", HTTP_AUTHORIZATION="Bearer kb_not-a-real-token")
+    assert feed.status_code == 401 and feed["Content-Type"].startswith("text/plain")
+
+
+def test_the_admin_link_is_shown_only_to_those_the_admin_lets_in(client, user, django_user_model):
+    admin_link = 'href="/admin/"'
+    assert admin_link not in client.get("/").content.decode()
+    client.force_login(user)
+    assert admin_link not in client.get("/").content.decode()
+    staff = django_user_model.objects.create_user("staff", password="pw", is_staff=True)
+    client.force_login(staff)
+    assert admin_link in client.get("/").content.decode()
+    assert client.get("/admin/").status_code == 200
