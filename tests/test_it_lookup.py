@@ -60,7 +60,7 @@ def test_api_shape_and_ranking(client, notes):
     assert data["query"] == "コンテナを削除したい"
     assert data["count"] == len(data["results"]) >= 1
     first = data["results"][0]
-    assert set(first) == {"task", "command", "explanation", "tags", "note_url"}
+    assert set(first) == {"task", "command", "template", "explanation", "tags", "note_url"}
     assert first["command"] == "docker rm"
     assert first["note_url"].startswith("http://testserver/notes/")
     assert unquote(first["note_url"]).endswith("/コンテナの片付け/#後片付け")
