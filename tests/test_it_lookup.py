@@ -100,7 +100,7 @@ def test_plain_text_for_terminals(client, notes):
 
 def test_lookup_page_plain_and_htmx(client, notes):
     page = client.get("/lookup/", {"q": "コンテナ 削除"}).content.decode()
-    assert "<html" in page and "docker rm" in page and 'data-copy-target="#cmd-' in page
+    assert "<html" in page and "docker rm" in page and "data-copy-command" in page
     fragment = client.get("/lookup/", {"q": "コンテナ 削除"}, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment and "docker rm" in fragment
 
