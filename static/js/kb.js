@@ -109,6 +109,18 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { addCopyButtons(document); });
+  // A note saved from the editor (editor.js marked the submit): its draft is no
+  // longer needed once the page the save lands on says it was saved.
+  function clearSavedDraft() {
+    var key = sessionStorage.getItem("kb-draft-submitted");
+    if (!key || document.querySelector("form[data-draft-key]")) return;
+    sessionStorage.removeItem("kb-draft-submitted");
+    if (document.querySelector(".messages .success")) localStorage.removeItem(key);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    addCopyButtons(document);
+    clearSavedDraft();
+  });
   document.addEventListener("htmx:afterSwap", function (event) { addCopyButtons(event.target); });
 })();
