@@ -127,8 +127,8 @@ def cheatsheet(request: HttpRequest, tag: str) -> HttpResponse:
 
 
 def _tldr_language(note) -> str:
-    """'tldr:ja/common/docker-rm' → 'ja'; '' for the team's own notes."""
-    key = note.import_key or ""
+    """'tldr:ja/common/docker-rm' → 'ja'; '' for the team's own notes and hand-written entries."""
+    key = (note.import_key if note else "") or ""
     return key[len("tldr:") :].split("/", 1)[0] if key.startswith("tldr:") else ""
 
 

@@ -78,3 +78,27 @@ def test_lookup_corrects_typos_with_the_search_vocabulary(client, make_note):
     assert results and results[0]["command"] == "docker rm web"
     text = client.get("/q/dokcer+rm").content.decode()
     assert "docker rm web" in text.splitlines()
+
+
+def test_a_planted_brace_command_does_not_pin_a_worker(editor_client):
+    # Issue 12: a command of "{{" * 50000 blocked a worker for more than 30 s.
+    import signal
+
+    def expire(*_):
+        raise TimeoutError("a page kept parsing the planted command")
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(30)  # a guard against hanging the suite, not a speed target
+    try:
+        response = editor_client.post(
+            "/lookup/new/", {"tasks": "括弧だらけ", "command": "{{" * 50000, "tags": "planted"}
+        )
+        assert response.status_code == 302
+        assert editor_client.get("/lookup/", {"q": "括弧だらけ"}).status_code == 200
+        hit = editor_client.get("/api/lookup", {"q": "括弧だらけ"}).json()["results"][0]
+        assert hit["command"] == hit["template"] == "{{" * 50000  # no placeholder in it
+        assert editor_client.get("/q/括弧だらけ").status_code == 200
+        assert editor_client.get("/cheatsheet/planted/").status_code == 200
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
