@@ -140,3 +140,24 @@ def test_picking_and_pasting_images_insert_them(page, login, editor, make_note, 
     expect(page.locator("#id_body")).to_have_value(re.compile(r"^\n!\[clip\]\(/media/uploads/"))
     assert "Invalid response" not in page.input_value("#id_body")
     assert Note.objects.get(pk=note.pk).body == "本文\n"  # uploading is not saving
+
+
+def test_a_draft_restored_after_someone_elses_save_goes_through_the_conflict_page(
+    page, login, editor, make_note, django_user_model
+):
+    note = make_note(title="共有", body="最初\n")
+    note.save_with_tags([], editor=editor)  # revision 1
+    login(page)
+    page.goto(note.get_absolute_url() + "edit/")
+    _type_into_body(page, "私の追記")
+    _wait_for_draft(page)
+    page.on("dialog", lambda d: d.accept())
+    note.body = "最初\n他の人の追記\n"
+    note.save_with_tags([], editor=django_user_model.objects.create_user("hanako"))  # revision 2
+    page.reload()
+    page.locator("[data-draft-restore]").click()
+    page.click(SAVE)
+    expect(page.locator("#conflict")).to_be_visible()  # not saved over the other edit
+    note.refresh_from_db()
+    assert note.body == "最初\n他の人の追記\n"
+    assert page.input_value("#id_body") == "最初\n私の追記"

@@ -52,6 +52,9 @@
       return;
     }
     values.savedAt = new Date().toISOString();
+    // The revision the text was typed on: restored with the draft, so saving it after
+    // someone else's save goes through the conflict page instead of over their text.
+    if (form.elements.base_revision) values.base = form.elements.base_revision.value;
     try {
       localStorage.setItem(KEY, JSON.stringify(values));
     } catch (e) {
@@ -92,6 +95,7 @@
       FIELDS.forEach(function (name) {
         if (form.elements[name] && draft[name] !== undefined) form.elements[name].value = draft[name];
       });
+      if (draft.base && form.elements.base_revision) form.elements.base_revision.value = draft.base;
       offer.hidden = true;
       dirty = true;
       if (body) body.dispatchEvent(new Event("input", { bubbles: true }));  // refresh the preview
