@@ -57,8 +57,8 @@ def test_header_box_escape_closes_and_enter_without_a_choice_searches(page, make
     page.wait_for_url(re.compile(r"/search/\?q="))
 
 
-def _compose_then_commit(page, selector: str, steps: list[str], committed: str) -> None:
-    """Type through an input method: composition updates, then the converted text."""
+def _compose(page, selector: str, steps: list[str]):
+    """Type through an input method: composition updates, each left long enough to be asked."""
     page.click(selector)
     cdp = page.context.new_cdp_session(page)
     for text in steps:
@@ -66,7 +66,7 @@ def _compose_then_commit(page, selector: str, steps: list[str], committed: str) 
             "Input.imeSetComposition", {"text": text, "selectionStart": len(text), "selectionEnd": len(text)}
         )
         page.wait_for_timeout(400)  # longer than the live boxes wait before asking
-    cdp.send("Input.insertText", {"text": committed})
+    return cdp
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,10 @@ def test_nothing_is_asked_while_an_input_method_composes(page, make_note, url, s
             asked.append(parse_qs(parsed.query)["q"][0])
 
     page.on("request", record)
-    _compose_then_commit(page, selector, ["こ", "こん", "こんて", "こんてな"], "コンテナ")
+    cdp = _compose(page, selector, ["こ", "こん", "こんて", "こんてな"])
+    asks = lambda request: urlparse(request.url).path == endpoint  # noqa: E731
+    with page.expect_request(asks):
+        cdp.send("Input.insertText", {"text": "コンテナ"})  # the converted text is committed
     expect(page.locator(selector)).to_have_value("コンテナ")
-    page.wait_for_timeout(800)
+    page.wait_for_timeout(500)
     assert asked == ["コンテナ"]

@@ -1,4 +1,5 @@
 import re
+from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import expect
@@ -21,6 +22,8 @@ def test_results_update_as_you_type_and_open_with_the_keyboard(page, make_note):
     box = page.locator("#search-q")
     box.fill("")
     box.type("ボリューム 作成", delay=30)  # htmx swaps the results in while typing
+    # The URL follows the last swap: wait for the whole query's results, not a half-typed one's.
+    page.wait_for_url(lambda url: unquote(url).replace("+", " ").endswith("q=ボリューム 作成"))
     # Locator assertions poll from Playwright's side; the CSP forbids in-page eval.
     links = page.locator("#search-results .result-link")
     expect(links).to_have_count(1)
