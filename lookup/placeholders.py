@@ -11,6 +11,14 @@ Angle and square brackets are also shell syntax (``< in > out``, ``<<EOF``,
 ``[ -f x ]``, globs like ``[a-z]``), so they only count when the content looks
 like a name. When in doubt we leave text literal: a missed field is harmless,
 a mangled command is not.
+
+Go templates use the same braces as tldr (``--format '{{.State.ExitCode}}'``);
+a body that reads as a Go action (``.Field``, ``json .Config``) is literal text.
+
+Parsing is linear in the template: a tldr body never spans another ``{{`` and
+is at most MAX_BODY characters, and only the first MAX_PARSED characters of a
+template are looked at for placeholders (the rest is literal), so a planted
+``"{{" * 50000`` costs a single pass.
 """
 
 from __future__ import annotations
@@ -28,8 +36,14 @@ _ANGLE_NAME = rf"(?:{_CJK_NAME}|[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*|[A-Z][A-Z0-9]*(
 # plain lowercase word is not enough there: it must be joined with _ or -.
 _SQUARE_NAME = rf"(?:{_CJK_NAME}|[a-z][a-z0-9]+(?:[_-][a-z0-9]{{2,}})+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)"
 
+MAX_BODY = 200
+MAX_PARSED = 20_000
+# A tldr body: escaped characters, anything but braces, or a lone brace; never "{{" or "}}",
+# and each character matches exactly one way, so a failed match cannot backtrack far.
+_TLDR_BODY = rf"(?:\\.|[^{{}}\\]|\{{(?!\{{)|\}}(?!\}})){{1,{MAX_BODY}}}?"
+
 _TOKEN_RE = re.compile(
-    r"(?P<tldr>\{\{(?P<tldr_body>.+?)\}\}(?!\}))"
+    rf"(?P<tldr>\{{\{{(?P<tldr_body>{_TLDR_BODY})\}}\}}(?!\}}))"
     # not part of <<EOF, 2<&1, <(...) or a redirection followed by a word
     rf"|(?P<angle>(?<![<\w&])<(?P<angle_body>{_ANGLE_NAME})>(?![>\w]))"
     rf"|(?P<square>(?<![\w\[])\[(?P<square_body>{_SQUARE_NAME})\](?![\w\]]))"
@@ -38,6 +52,10 @@ _TOKEN_RE = re.compile(
 )
 _KEY_WORD_RE = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
 _CHOICE_RE = re.compile(r"^\[([^\[\]]*\|[^\[\]]*)\]$")
+# Go template actions: {{.State.ExitCode}}, {{json .Config}}, {{range $p, $c := .Ports}}.
+_GO_ACTION_RE = re.compile(r"^\.[A-Z]|^(?:json|range|with|if|index|printf|len)\s+[.$(]")
+# Characters a shell never treats specially in a bare word (as Python's shlex.quote).
+_SHELL_SAFE_RE = re.compile(r"[\w@%+=:,./-]+", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -48,6 +66,8 @@ class Segment:
     text: str  # literal text; the field's label; the default choice
     raw: str = ""  # the placeholder as written in the template
     choices: tuple[str, ...] = field(default_factory=tuple)
+    # The shell quotes the placeholder sits in: "" (none), "'" or '"'.
+    quote: str = ""
 
     @property
     def is_placeholder(self) -> bool:
@@ -59,41 +79,67 @@ class Segment:
             "text": self.text,
             "raw": self.raw,
             "choices": list(self.choices),
+            "quote": self.quote,
         }
 
 
 def parse(template: str) -> list[Segment]:
     """Split a command template into text, field and choice segments."""
     segments: list[Segment] = []
+    scanned = template[:MAX_PARSED]
     pos = 0
-    for m in _TOKEN_RE.finditer(template):
-        if m.start() > pos:
-            _add_text(segments, template[pos : m.start()])
+    quote = _QuoteState()
+    for m in _TOKEN_RE.finditer(scanned):
         raw = m.group(0)
+        body = (m.group("tldr_body") or "").strip()
+        if m.group("tldr") and _GO_ACTION_RE.match(body):
+            continue  # stays in the text run, as written
+        if m.start() > pos:
+            quote.feed(_add_text(segments, template[pos : m.start()]))
         if m.group("tldr"):
-            body = m.group("tldr_body").strip()
             choice = _CHOICE_RE.match(body)
             if choice:
                 options = tuple(o.strip() for o in choice.group(1).split("|"))
-                segments.append(Segment("choice", options[0], raw, options))
+                segments.append(Segment("choice", options[0], raw, options, quote.current))
             else:
-                segments.append(Segment("field", body, raw))
+                label = body.replace("\\{\\{", "{{").replace("\\}\\}", "}}")
+                segments.append(Segment("field", label, raw, quote=quote.current))
         else:
             body = m.group("angle_body") or m.group("square_body") or m.group("bare")
-            segments.append(Segment("field", body, raw))
+            segments.append(Segment("field", body, raw, quote=quote.current))
         pos = m.end()
     if pos < len(template):
         _add_text(segments, template[pos:])
     return segments
 
 
-def _add_text(segments: list[Segment], text: str) -> None:
+class _QuoteState:
+    """Which shell quotes are open after the text seen so far."""
+
+    def __init__(self) -> None:
+        self.current = ""
+
+    def feed(self, text: str) -> None:
+        escaped = False
+        for ch in text:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and self.current != "'":
+                escaped = True
+            elif self.current == "" and ch in "'\"":
+                self.current = ch
+            elif ch == self.current:
+                self.current = ""
+
+
+def _add_text(segments: list[Segment], text: str) -> str:
     # tldr escapes literal braces as \{\{ … \}\}
     text = text.replace("\\{\\{", "{{").replace("\\}\\}", "}}")
     if segments and segments[-1].kind == "text":
         segments[-1] = Segment("text", segments[-1].text + text)
     else:
         segments.append(Segment("text", text))
+    return text
 
 
 def fields(template: str) -> list[Segment]:
@@ -122,6 +168,57 @@ def fill(template: str, values: dict[str, str] | None = None) -> str:
             out.append(values.get(seg.raw) or seg.text)
         else:
             out.append(values.get(seg.raw) or seg.raw)
+    return "".join(out)
+
+
+def readable(template: str) -> str:
+    """The command as people read it: `docker logs -f <container>`.
+
+    Choices read as their first spelling and tldr fields as ``<label>`` (``|`` in a
+    label becomes ``/``, so nothing in it reads as a pipe). Fields written in a
+    note's own notation (``<name>``, ``[コンテナ名]``) stay as the author wrote them.
+    """
+    out = []
+    for seg in parse(template):
+        if seg.kind == "text":
+            out.append(seg.text)
+        elif seg.kind == "choice":
+            out.append(seg.text)
+        elif seg.raw.startswith("{{"):
+            out.append("<" + seg.text.replace("|", "/") + ">")
+        else:
+            out.append(seg.raw)
+    return "".join(out)
+
+
+def shell_quote(value: str, quote: str = "") -> str:
+    """``value`` as one shell word where it stands: bare, in '…' or in "…"."""
+    if quote == "'":
+        return value.replace("'", "'\\''")
+    if quote == '"':
+        return re.sub(r'([\\"$`])', r"\\\1", value)
+    if value and _SHELL_SAFE_RE.fullmatch(value):
+        return value
+    return "'" + value.replace("'", "'\\''") + "'"
+
+
+def shell_fill(template: str, values: dict[str, str]) -> str:
+    """The command to paste: every value shell-quoted where it stands.
+
+    Raises ValueError naming the fields left empty: a template's ``{{name|id}}``
+    pasted into bash is a pipe, so there is no safe default.
+    """
+    missing = [s.text for s in fields(template) if s.kind == "field" and not values.get(s.raw)]
+    if missing:
+        raise ValueError(f"empty fields: {', '.join(missing)}")
+    out = []
+    for seg in parse(template):
+        if seg.kind == "text":
+            out.append(seg.text)
+        elif seg.kind == "choice":
+            out.append(values.get(seg.raw) if values.get(seg.raw) in seg.choices else seg.text)
+        else:
+            out.append(shell_quote(values[seg.raw], seg.quote))
     return "".join(out)
 
 

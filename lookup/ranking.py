@@ -28,7 +28,7 @@ from django.db.models.expressions import RawSQL
 
 from lookup import placeholders
 from lookup.fusion import PAGE_WEIGHT, Candidate, fuse
-from search.tokenize import STOP_WORDS_EN, Term, normalize, parse_query
+from search.tokenize import STOP_WORDS_EN, Query, Term, normalize, parse_query
 from vectors.backends import backend
 from vectors.search import nearest_chunks, nearest_entries
 
@@ -113,11 +113,29 @@ def team_tools() -> dict[str, int]:
     return counts
 
 
+def spelled(q: str, query: Query) -> tuple[str, Query]:
+    """The query with words no note has replaced by the closest word notes do have.
+
+    Search's vocabulary (search.typos): "dokcer rm" is looked up as "docker rm",
+    so the exact-command ranking sees the command that was meant.
+    """
+    try:
+        from search.typos import unknown_word_fixes
+    except ImportError:  # search app not installed
+        return q, query
+    fixes = unknown_word_fixes(query)
+    if not fixes:
+        return q, query
+    fixed = query.suggestion(fixes)
+    return fixed, parse_query(fixed, synonyms=synonym_groups())
+
+
 def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | None = None) -> list:
     """The best ``limit`` entries of ``qs`` for ``q``; ``language`` is the viewer's (see one_per_command)."""
     query = parse_query(q, synonyms=synonym_groups())
     if not query:
         return []
+    q, query = spelled(q, query)
     kept = query.terms[:MAX_TERMS]
     terms = [t.tsquery() for t in kept]
     weights = [term_weight(t) for t in kept]

@@ -9,5 +9,7 @@ urlpatterns = [
     path("lookup/<int:pk>/delete/", views.entry_delete, name="lookup_entry_delete"),
     path("api/lookup", views.api_lookup, name="api_lookup"),
     path("q/<path:query>", views.plain_lookup, name="lookup_plain"),
+    path("q/", views.plain_lookup, name="lookup_plain_usage"),
+    path("q", views.plain_lookup),
     path("cheatsheet/<str:tag>/", views.cheatsheet, name="cheatsheet"),
 ]

@@ -35,7 +35,7 @@ def present(entry: Entry) -> dict:
         "entry": entry,
         "segments_json": json.dumps([s.as_dict() for s in segments], ensure_ascii=False),
         "fields": placeholders.fields(entry.command),
-        "filled": placeholders.fill(entry.command),
+        "filled": placeholders.readable(entry.command),
     }
 
 
@@ -60,7 +60,9 @@ def api_lookup(request: HttpRequest) -> JsonResponse:
     results = [
         {
             "task": e.task,
-            "command": e.command,
+            # What a person pastes; tools that fill fields themselves read the template.
+            "command": placeholders.readable(e.command),
+            "template": e.command,
             "explanation": e.explanation,
             "tags": e.tags,
             "note_url": request.build_absolute_uri(e.note_url()) if e.note_id else "",
@@ -75,24 +77,33 @@ def api_lookup(request: HttpRequest) -> JsonResponse:
     )
 
 
+PLAIN_TEXT = "text/plain; charset=utf-8"
+
+
 @api_read_required
-def plain_lookup(request: HttpRequest, query: str) -> HttpResponse:
-    """cheat.sh-style answer for terminals: `curl -s HOST/q/コンテナ+削除`."""
+def plain_lookup(request: HttpRequest, query: str = "") -> HttpResponse:
+    """cheat.sh-style answer for terminals: `curl -s HOST/q/コンテナ+削除`.
+
+    A hit is 200, no match 404 (so `curl -f` tells them apart), no query a usage line.
+    """
     q = query.replace("+", " ").strip()[:MAX_QUERY_CHARS]
-    entries = Entry.objects.lookup(q, PLAIN_RESULTS) if q else []
+    if not q:
+        example = request.build_absolute_uri(reverse("lookup_plain", args=["コンテナ+削除"]))
+        usage = _("Usage: curl -s %(url)s (words joined with +)") % {"url": example}
+        return HttpResponse(f"# {usage}\n", content_type=PLAIN_TEXT)
+    entries = Entry.objects.lookup(q, PLAIN_RESULTS)
     if not entries:
-        body = f"# {_('Nothing found for')} {q}\n"
-        return HttpResponse(body, content_type="text/plain; charset=utf-8", status=404)
+        return HttpResponse(f"# {_('Nothing found')}: {q}\n", content_type=PLAIN_TEXT, status=404)
     blocks = []
     for e in entries:
         lines = [f"# {e.task}"]
         if e.explanation and e.explanation != e.task:
             lines.append(f"# {e.explanation[:200]}")
-        lines.append(e.command)
+        lines.append(placeholders.readable(e.command))
         if e.note_id:
             lines.append(f"#   {request.build_absolute_uri(e.note_url())}")
         blocks.append("\n".join(lines))
-    return HttpResponse("\n\n".join(blocks) + "\n", content_type="text/plain; charset=utf-8")
+    return HttpResponse("\n\n".join(blocks) + "\n", content_type=PLAIN_TEXT)
 
 
 @read_required
@@ -119,8 +130,8 @@ def cheatsheet(request: HttpRequest, tag: str) -> HttpResponse:
 
 
 def _tldr_language(note) -> str:
-    """'tldr:ja/common/docker-rm' → 'ja'; '' for the team's own notes."""
-    key = note.import_key or ""
+    """'tldr:ja/common/docker-rm' → 'ja'; '' for the team's own notes and hand-written entries."""
+    key = (note.import_key if note else "") or ""
     return key[len("tldr:") :].split("/", 1)[0] if key.startswith("tldr:") else ""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from search.tokenize import singular
+from search.tokenize import Query, singular
 
 # Candidates: trigram neighbours (pg_trgm GIN) plus words of similar length sharing the first
 # two letters, which catches swapped letters that share few trigrams ("dokcer" ~ "docker" is
@@ -94,3 +94,24 @@ def _surface_forms(words: list[tuple[str, int]]) -> list[str]:
         written = ndoc - sum(n for n, _ in mine)
         out.append(mine[0][1] if mine and mine[0][0] > written else w)
     return out
+
+
+def unknown_word_fixes(query: Query) -> dict[str, str]:
+    """Corrections for the query's words that no note has (dokcer -> docker).
+
+    Lookup rewrites its query with these; search (queries._fix_typos) also adds
+    alternatives for rare words, which a command lookup does not need.
+    """
+    words = [t.surface for t in query.terms if t.typo_candidate]
+    if not words:
+        return {}
+    prefixes = {t.surface for t in query.terms if t.prefixes}
+    singulars = {w: singular(w) or w for w in words}
+    found = known(words + list(singulars.values()), prefixes)
+    fixes = {}
+    for w in words:
+        if not max(found.get(w, 0), found.get(singulars[w], 0)):
+            options = corrections(w)
+            if options:
+                fixes[w] = options[0]
+    return fixes

@@ -21,7 +21,7 @@ def test_404_is_japanese_with_home_search_and_login_links(client):
     assert response.status_code == 404
     html = response.content.decode()
     assert '<html lang="ja">' in html and "ページが見つかりません" in html and "Not Found" not in html
-    assert "ホームに戻る" in html and "メモを検索する" in html
+    assert "ホームに戻る" in html and "ノートを検索する" in html
     assert _links(html) == (True, True, True)
     assert "/accounts/login/?next=/notes/no-such-note/" in html
 

@@ -60,7 +60,9 @@ def test_api_shape_and_ranking(client, notes):
     assert data["query"] == "コンテナを削除したい"
     assert data["count"] == len(data["results"]) >= 1
     first = data["results"][0]
-    assert set(first) == {"task", "command", "explanation", "tags", "note_url", "note_title", "placeholders"}
+    assert set(first) == {
+        "task", "command", "template", "explanation", "tags", "note_url", "note_title", "placeholders",
+    }
     assert first["command"] == "docker rm"
     assert first["note_title"] == "コンテナの片付け" and first["placeholders"] == []
     assert first["note_url"].startswith("http://testserver/notes/")
@@ -111,7 +113,7 @@ def test_plain_text_for_terminals(client, notes):
 
 def test_lookup_page_plain_and_htmx(client, notes):
     page = client.get("/lookup/", {"q": "コンテナ 削除"}).content.decode()
-    assert "<html" in page and "docker rm" in page and 'data-copy-target="#cmd-' in page
+    assert "<html" in page and "docker rm" in page and "data-copy-command" in page
     fragment = client.get("/lookup/", {"q": "コンテナ 削除"}, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment and "docker rm" in fragment
 

@@ -52,9 +52,10 @@ def test_reimport_updates_a_changed_page(fixtures_dir, copy_fixture, tmp_path):
 def test_imported_pages_are_found(client, fixtures_dir):
     call_command("import_tldr", str(fixtures_dir / "lookup" / "tldr"))
     results = client.get("/api/lookup", {"q": "ウィジェットを削除したい"}).json()["results"]
-    assert results[0]["command"] == "kbtool remove {{ウィジェット名}}"
+    assert results[0]["template"] == "kbtool remove {{ウィジェット名}}"
+    assert results[0]["command"] == "kbtool remove <ウィジェット名>"
     results = client.get("/api/lookup", {"q": "list widgets"}).json()["results"]
-    assert results[0]["command"] == "kbtool list {{[-a|--all]}}"
+    assert results[0]["template"] == "kbtool list {{[-a|--all]}}"
 
 
 def test_missing_folder_is_a_clear_error(tmp_path):

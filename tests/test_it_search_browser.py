@@ -1,4 +1,5 @@
 import re
+from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import expect
@@ -6,6 +7,25 @@ from playwright.sync_api import expect
 from search.models import Synonym
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _starter_synonyms():
+    """The synonym groups migrations seed (作成 = create, …), which another transactional
+    test's flush empties; whether they were still cached used to depend on timing."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from search import synonyms
+    from search.models import Synonym
+
+    if not Synonym.objects.exists():
+        import_module("search.migrations.0002_starter_synonyms").add(apps, None)
+        import_module("search.migrations.0004_size_synonyms").widen(apps, None)
+    synonyms.clear()
+    yield
+    synonyms.clear()
 
 
 def test_results_update_as_you_type_and_open_with_the_keyboard(page, make_note):
@@ -26,6 +46,8 @@ def test_results_update_as_you_type_and_open_with_the_keyboard(page, make_note):
     box = page.locator("#search-q")
     box.fill("")
     box.type("ボリューム 作成", delay=30)  # htmx swaps the results in while typing
+    # The URL follows the last swap: wait for the whole query's results, not a half-typed one's.
+    page.wait_for_url(lambda url: unquote(url).replace("+", " ").endswith("q=ボリューム 作成"))
     # Locator assertions poll from Playwright's side; the CSP forbids in-page eval.
     links = page.locator("#search-results .result-link")
     expect(links).to_have_count(1)

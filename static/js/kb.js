@@ -37,6 +37,13 @@
     ? { copy: "コピー", copied: "コピーしました", failed: "コピーできません" }
     : { copy: "Copy", copied: "Copied", failed: "Copy failed" };
 
+  function copyWithFeedback(text, button) {
+    copyText(text).then(function () { flash(button, L.copied); }, function () { flash(button, L.failed); });
+  }
+
+  // For page scripts (lookup.js): the same clipboard fallback and feedback.
+  window.kb = { copy: copyWithFeedback };
+
   function addCopyButtons(root) {
     root.querySelectorAll(".note-body pre").forEach(function (pre) {
       if (pre.querySelector(".copy-button")) return;
@@ -65,7 +72,28 @@
       var target = document.querySelector(button.dataset.copyTarget);
       text = target ? (target.value !== undefined ? target.value : target.textContent) : "";
     }
-    copyText(text).then(function () { flash(button, L.copied); }, function () { flash(button, L.failed); });
+    copyWithFeedback(text, button);
+  });
+
+  // Live queries ([data-live]: search and lookup boxes) wait for the input method:
+  // htmx listens for "kb-live", sent on typing but not while kana are being
+  // converted, and once when the conversion is committed.
+  function liveInput(event) {
+    var box = event.target;
+    if (!box || !box.matches || !box.matches("[data-live]")) return;
+    if (event.type === "compositionstart") {
+      box.dataset.composing = "1";
+      return;
+    }
+    if (event.type === "compositionend") {
+      delete box.dataset.composing;
+    } else if (event.isComposing || box.dataset.composing) {
+      return;
+    }
+    box.dispatchEvent(new CustomEvent("kb-live", { bubbles: true }));
+  }
+  ["input", "compositionstart", "compositionend"].forEach(function (type) {
+    document.addEventListener(type, liveInput, true);
   });
 
   // "/" focuses the search box from any page, as on GitHub and MDN.
@@ -81,6 +109,18 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { addCopyButtons(document); });
+  // A note saved from the editor (editor.js marked the submit): its draft is no
+  // longer needed once the page the save lands on says it was saved.
+  function clearSavedDraft() {
+    var key = sessionStorage.getItem("kb-draft-submitted");
+    if (!key || document.querySelector("form[data-draft-key]")) return;
+    sessionStorage.removeItem("kb-draft-submitted");
+    if (document.querySelector(".messages .success")) localStorage.removeItem(key);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    addCopyButtons(document);
+    clearSavedDraft();
+  });
   document.addEventListener("htmx:afterSwap", function (event) { addCopyButtons(event.target); });
 })();
