@@ -61,7 +61,14 @@ def test_api_shape_and_ranking(client, notes):
     assert data["count"] == len(data["results"]) >= 1
     first = data["results"][0]
     assert set(first) == {
-        "task", "command", "template", "explanation", "tags", "note_url", "note_title", "placeholders",
+        "task",
+        "command",
+        "template",
+        "explanation",
+        "tags",
+        "note_url",
+        "note_title",
+        "placeholders",
     }
     assert first["command"] == "docker rm"
     assert first["note_title"] == "コンテナの片付け" and first["placeholders"] == []
