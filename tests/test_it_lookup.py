@@ -80,9 +80,15 @@ def test_api_parses_placeholders_for_clients(client, make_note):
     make_note(title="ログ", body="## ログを追う\n\n`kbtail {{[-f|--follow]}} {{path/to/file}} [行数]`\n")
     result = client.get("/api/lookup", {"q": "kbtail"}).json()["results"][0]
     assert result["placeholders"] == [
-        {"kind": "choice", "text": "-f", "raw": "{{[-f|--follow]}}", "choices": ["-f", "--follow"]},
-        {"kind": "field", "text": "path/to/file", "raw": "{{path/to/file}}", "choices": []},
-        {"kind": "field", "text": "行数", "raw": "[行数]", "choices": []},
+        {
+            "kind": "choice",
+            "text": "-f",
+            "raw": "{{[-f|--follow]}}",
+            "choices": ["-f", "--follow"],
+            "quote": "",
+        },
+        {"kind": "field", "text": "path/to/file", "raw": "{{path/to/file}}", "choices": [], "quote": ""},
+        {"kind": "field", "text": "行数", "raw": "[行数]", "choices": [], "quote": ""},
     ]
 
 

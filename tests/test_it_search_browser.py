@@ -50,8 +50,10 @@ def test_results_update_as_you_type_and_open_with_the_keyboard(page, make_note):
     page.wait_for_url(lambda url: unquote(url).replace("+", " ").endswith("q=ボリューム 作成"))
     # Locator assertions poll from Playwright's side; the CSP forbids in-page eval.
     links = page.locator("#search-results .result-link")
-    expect(links).to_have_count(1)
+    # The note with both words first; the one with only ボリューム follows (partial match).
+    expect(links).to_have_count(2)
     expect(links.first).to_contain_text("作成")
+    expect(links.nth(1)).to_contain_text("バックアップ")
     assert page.locator("#search-results .snippet mark").count() >= 2
     assert "q=" in page.url  # the URL follows the query, so it can be shared
 

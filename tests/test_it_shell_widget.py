@@ -76,7 +76,7 @@ def shell_in_tmux(tmp_path, site):
 
 def _ranked(client, token: str, q: str) -> list[str]:
     response = client.get("/api/lookup", {"q": q}, HTTP_AUTHORIZATION=f"Bearer {token}")
-    return [r["command"] for r in response.json()["results"]]
+    return [r["template"] for r in response.json()["results"]]
 
 
 def test_lookup_order_the_widget_tests_rely_on(client, site):
@@ -97,7 +97,8 @@ def _japanese_task_numbered_menu(pane: Pane) -> None:
     pane.keys("C-g")
     pane.wait_for("番号 (空欄で取り消し)")
     screen = pane.screen()
-    assert " 1) tail -n {{10}} {{path/to/file}}" in screen
+    # The list shows the readable command; the fields are filled from the template.
+    assert " 1) tail -n <10> <path/to/file>" in screen
     assert "ファイルの末尾を表示し続ける — ログの見方" in screen
     pane.type("2")
     pane.keys("Enter")
@@ -254,7 +255,7 @@ def test_kb_in_a_pipe_prints_text_and_fails_with_one_line(shell_in_tmux, shell, 
     pane.wait_for("rc=0")
     text = out.read_text()
     assert text.splitlines()[:3] == [
-        " 1) tail -n {{10}} {{path/to/file}}",
+        " 1) tail -n <10> <path/to/file>",
         "    ファイルの末尾の行を表示する — ログの見方",
         f"    {pane_url(pane)}/notes/%E3%83%AD%E3%82%B0%E3%81%AE%E8%A6%8B%E6%96%B9/"
         "#%E3%83%AD%E3%82%B0%E3%82%92%E8%BF%BD%E3%81%86",
