@@ -22,9 +22,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from notes.markdown import parser as markdown_parser
-from notes.mdrules import Slugger, inline_text, slugify
-
 from lookup.placeholders import CJK
 from lookup.wording import (  # noqa: F401 - is_question and task_head are part of this API
     JOINERS,
@@ -40,6 +37,8 @@ from lookup.wording import (  # noqa: F401 - is_question and task_head are part 
     task_head,
     tidy,
 )
+from notes.markdown import parser as markdown_parser
+from notes.mdrules import Slugger, inline_text, slugify
 
 SHELL_LANGS = {
     "sh",

@@ -135,4 +135,3 @@ def render(body: str, title: str | None = None) -> Rendered:
 def render_html(body: str) -> str:
     """Entry point for django-markdownx's live preview: the same HTML the page shows."""
     return render(body).html
-

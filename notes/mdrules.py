@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import unescapeAll
+from markdown_it.common.utils import normalizeReference, unescapeAll
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -156,6 +156,12 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     inner = src[pos + 2 : end]
     if not inner.strip() or "[" in inner or "]" in inner or "\n" in inner:
         return False
+    # "![[x]]", "[[[x]]]" and a [x] that a reference definition names stay
+    # CommonMark's: [[…]] only claims what would otherwise be plain text.
+    if (pos > 0 and src[pos - 1] in "[!") or src.startswith("]", end + 2):
+        return False
+    if normalizeReference(inner) in state.env.get("references", {}):
+        return False
     target, _, text = inner.partition("|")
     target, text = target.strip(), text.strip()
     if not target:
@@ -176,7 +182,9 @@ def wiki_href(target: str) -> str:
 
 def _render_wikilink(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     meta = tokens[idx].meta
-    return f'<a class="wikilink" href="{html.escape(wiki_href(meta["target"]))}">{html.escape(meta["text"])}</a>'
+    return (
+        f'<a class="wikilink" href="{html.escape(wiki_href(meta["target"]))}">{html.escape(meta["text"])}</a>'
+    )
 
 
 # -------------------------------------------------------------------- budget

@@ -1,6 +1,5 @@
-from pathlib import Path
-
 import re
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +9,7 @@ from notes.markdown import render
 
 def page_ids(text: str) -> list[str]:
     return re.findall(r'<h[1-6] id="([^"]+)"', render(text).html)
+
 
 NOTE = (Path(__file__).parent / "fixtures" / "lookup" / "note.md").read_text()
 
