@@ -157,4 +157,9 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
 def markdown_preview(request: HttpRequest) -> HttpResponse:
     from notes.markdown import render_html
 
-    return HttpResponse(render_html(request.POST.get("content", "")))
+    content = request.POST.get("content", "")
+    if len(content) > settings.KB_MAX_BODY_CHARS:
+        # The same limit as saving: a preview is never more work than a save.
+        message = _("The body is longer than %(limit)d characters.") % {"limit": settings.KB_MAX_BODY_CHARS}
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+    return HttpResponse(render_html(content))
