@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("lookup.urls")),
     path("", include("history.urls")),
+    path("", include("links.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

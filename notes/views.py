@@ -42,7 +42,8 @@ def note_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @edit_required
 def note_create(request: HttpRequest) -> HttpResponse:
-    form = NoteForm(request.POST or None)
+    # "Create this note" links from a [[name]] no note has yet fill in the title.
+    form = NoteForm(request.POST or None, initial={"title": request.GET.get("title", "")[:200]})
     if request.method == "POST" and form.is_valid():
         note = form.save(commit=False)
         note.author = request.user
