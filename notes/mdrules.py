@@ -89,6 +89,23 @@ def _heading_ids(state: StateCore) -> None:
     state.env["toc"] = toc
 
 
+TOC_MARKERS = {"[TOC]", "[[_TOC_]]"}
+
+
+def _toc_marker(state: StateCore) -> None:
+    """A paragraph holding only [TOC] (Python-Markdown, GitLab) shows the contents there."""
+    tokens = state.tokens
+    for i in range(len(tokens) - 2, 0, -1):
+        if (
+            tokens[i].type == "inline"
+            and tokens[i - 1].type == "paragraph_open"
+            and tokens[i].content.strip() in TOC_MARKERS
+        ):
+            block = Token("html_block", "", 0)
+            block.content = f'<div class="toc">\n{toc_html(state.env.get("toc", []))}</div>\n'
+            tokens[i - 1 : i + 2] = [block]
+
+
 def toc_html(entries: list[tuple[int, str, str]]) -> str:
     """Nested lists of links to the headings, as the page's table of contents."""
     if not entries:
@@ -219,6 +236,7 @@ def kb_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("fence", _fence)
     md.core.ruler.push("heading_ids", _heading_ids)
+    md.core.ruler.push("toc_marker", _toc_marker)
 
 
 def normalize(value: str) -> str:

@@ -121,3 +121,9 @@ def test_a_body_over_the_time_budget_is_shown_as_text(settings):
     settings.KB_RENDER_BUDGET_SECONDS = 0.0
     html = render("[" * 3000 + "<script>x</script>").html
     assert 'class="render-notice"' in html and "[[[" in html and "<script" not in html
+
+
+def test_a_toc_marker_shows_the_contents_in_place():
+    html = render("[TOC]\n\n## One\n\n### Two\n\ntext [TOC] inline\n").html
+    assert html.startswith('<div class="toc">') and 'href="#one"' in html and 'href="#two"' in html
+    assert "text [TOC] inline" in html
