@@ -115,7 +115,7 @@ def render(body: str, title: str | None = None) -> Rendered:
     if len(body) > max_markdown_chars():
         notice = gettext("This note is too long to format (over %(limit)s characters): it is shown as text.")
         return Rendered(html=_sanitize(_as_text(body, notice % {"limit": max_markdown_chars()})), toc="")
-    env: dict = {"deadline": time.monotonic() + settings.KB_RENDER_BUDGET_SECONDS}
+    env: dict = {"deadline": time.thread_time() + settings.KB_RENDER_BUDGET_SECONDS}
     try:
         raw = parser().render(body, env)
     except mdrules.OverBudget:

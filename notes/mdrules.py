@@ -213,7 +213,7 @@ class OverBudget(Exception):
 
 def _check_budget(env: EnvType) -> None:
     deadline = env.get("deadline") if isinstance(env, dict) else None
-    if deadline is not None and time.monotonic() > deadline:
+    if deadline is not None and time.thread_time() > deadline:
         raise OverBudget
 
 

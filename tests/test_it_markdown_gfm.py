@@ -127,3 +127,29 @@ def test_a_toc_marker_shows_the_contents_in_place():
     html = render("[TOC]\n\n## One\n\n### Two\n\ntext [TOC] inline\n").html
     assert html.startswith('<div class="toc">') and 'href="#one"' in html and 'href="#two"' in html
     assert "text [TOC] inline" in html
+
+
+def _cpu(body: str) -> float:
+    import time
+
+    started = time.thread_time()
+    render(body)
+    return time.thread_time() - started
+
+
+@pytest.mark.parametrize("name", ["brackets", "wiki brackets", "images", "links", "autolinks"])
+def test_hostile_inputs_take_linear_time(name, settings):
+    # CPU time of 4x the input: about 4x if linear, 16x if quadratic. Absolute
+    # figures are in BENCHMARKS.md; this only catches a change of shape.
+    settings.KB_RENDER_BUDGET_SECONDS = 60
+    grow = {
+        "brackets": lambda n: "[" * n + "]" * n,
+        "wiki brackets": lambda n: "[[" * n,
+        "images": lambda n: "![" * n,
+        "links": lambda n: "[a](" * (n // 2),
+        "autolinks": lambda n: "<http://a" * (n // 4),
+    }[name]
+    _cpu(grow(500))  # warm up
+    small = min(_cpu(grow(1500)) for _ in range(2))
+    large = min(_cpu(grow(6000)) for _ in range(2))
+    assert large / small < 9, f"{name}: {small * 1000:.0f} ms -> {large * 1000:.0f} ms"
