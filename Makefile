@@ -52,7 +52,7 @@ messages: install
 eval: eval-search eval-lookup
 
 # Speed of search (1k/10k/100k generated notes) and lookup (all of tldr). Results: BENCHMARKS.md.
-bench: bench-search bench-lookup
+bench: bench-search bench-lookup bench-render
 
 clean-data:
 	rm -rf .data
