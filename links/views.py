@@ -15,6 +15,9 @@ from notes.mdrules import normalize
 def wiki(request: HttpRequest, name: str) -> HttpResponse:
     """Where [[name]] leads: the note of that slug or title (or former title)."""
     name = name.strip()
+    if "\x00" in name or len(name) > 200:
+        # No note has such a name (titles are at most 200 characters, without NUL).
+        return render(request, "links/missing.html", {"name": name[:200].replace("\x00", "")}, status=404)
     note = resolve([name]).get(normalize(name)) if name else None
     if note is not None:
         return redirect(note)

@@ -138,3 +138,20 @@ def test_wiki_links_and_diagrams_carry_no_script(editor_client, make_note, body)
         page_body = body_of(c.get("/notes/t/").content.decode())
         assert_harmless(page_body)
         assert "<script" not in page_body.lower() and "<img" not in page_body.lower()
+
+
+def test_the_resolver_answers_404_to_impossible_names(editor_client):
+    assert editor_client.get("/wiki/a%00b/").status_code == 404
+    assert editor_client.get("/wiki/" + "x" * 300 + "/").status_code == 404
+
+
+def test_names_with_markup_characters_and_slashes_link(client, make_note):
+    odd = make_note(title='C++ & <tips> "quoted"', slug="cpp-tips", body="x")
+    slashed = make_note(title="CI/CD の流れ", slug="ci-cd", body="x")
+    make_note(title="Index", slug="index", body='[[C++ & <tips> "quoted"]] and [[CI/CD の流れ|flow]]')
+    page = body_of(client.get("/notes/index/").content.decode())
+    assert f'href="{odd.get_absolute_url()}"' in page and "C++ &amp; &lt;tips&gt;" in page
+    assert f'href="{slashed.get_absolute_url()}">flow</a>' in page
+    assert (
+        client.get("/wiki/CI%2FCD%20%E3%81%AE%E6%B5%81%E3%82%8C/")["Location"] == slashed.get_absolute_url()
+    )
