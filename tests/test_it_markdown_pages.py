@@ -54,3 +54,16 @@ def test_the_preview_refuses_bodies_over_the_note_limit(editor_client, settings)
     response = editor_client.post("/markdownx/markdownify/", {"content": "a" * 1001})
     assert response.status_code == 413 and b"1000" in response.content
     assert editor_client.post("/markdownx/markdownify/", {"content": "a" * 1000}).status_code == 200
+
+
+def test_render_notes_rebuilds_stale_html_without_touching_updated_at(make_note, capsys):
+    from django.core.management import call_command
+
+    note = make_note(title="s", slug="s", body="- a\n  - b\n")
+    Note.objects.filter(pk=note.pk).update(body_html="<p>old</p>", render_version=2)
+    before = Note.objects.get(pk=note.pk).updated_at
+    call_command("render_notes")
+    stored = Note.objects.get(pk=note.pk)
+    assert stored.render_version == markdown.RENDER_VERSION and "<ul>" in stored.body_html
+    assert stored.updated_at == before
+    assert "rendered 1 notes" in capsys.readouterr().out
