@@ -6,6 +6,29 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def starter_synonyms():
+    """The synonym groups data migrations write, which an earlier transactional test's flush removed.
+
+    The tests below count on them (ボリューム 作成 marks "volume create" too); whether
+    the per-process synonym cache still held them depended on the suite's timing.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from search import synonyms
+    from search.models import Synonym
+
+    if not Synonym.objects.exists():
+        import_module("search.migrations.0002_starter_synonyms").add(apps, None)
+        import_module("lookup.migrations.0002_command_synonyms").add(apps, None)
+        import_module("search.migrations.0004_size_synonyms").widen(apps, None)
+    synonyms.clear()
+    yield
+    synonyms.clear()
+
+
 def test_results_update_as_you_type_and_open_with_the_keyboard(page, make_note):
     make_note(title="コンテナの破棄", body="止めたコンテナは `docker rm` で破棄する。")
     make_note(title="ボリュームのバックアップ", body="ボリュームを tar で固める。")
