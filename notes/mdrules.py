@@ -12,6 +12,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import quote
 
 from markdown_it import MarkdownIt
@@ -132,6 +133,12 @@ def toc_html(entries: list[tuple[int, str, str]]) -> str:
 # -------------------------------------------------------------------- fences
 
 
+@lru_cache(maxsize=128)
+def _formatter(lang: str) -> HtmlFormatter:
+    # Building a formatter costs about as much as highlighting a short block.
+    return HtmlFormatter(cssclass=f"language-{lang} highlight", wrapcode=True)
+
+
 def _highlighted(code: str, lang: str) -> str:
     if lang:
         try:
@@ -139,8 +146,7 @@ def _highlighted(code: str, lang: str) -> str:
         except ClassNotFound:
             lexer = None
         if lexer is not None:
-            formatter = HtmlFormatter(cssclass=f"language-{lang} highlight", wrapcode=True)
-            return highlight(code, lexer, formatter)
+            return highlight(code, lexer, _formatter(lang))
     css = f' class="language-{html.escape(lang)}"' if lang else ""
     return f'<div class="highlight"><pre><code{css}>{html.escape(code)}</code></pre></div>\n'
 
