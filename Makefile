@@ -58,7 +58,7 @@ messages: install
 eval: eval-search eval-lookup eval-meaning
 
 # Speed of search (1k/10k/100k generated notes) and lookup (all of tldr). Results: BENCHMARKS.md.
-bench: bench-search bench-lookup bench-meaning
+bench: bench-search bench-lookup bench-meaning bench-render
 
 clean-data:
 	rm -rf .data

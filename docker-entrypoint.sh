@@ -18,6 +18,10 @@ python manage.py wait_for_db --timeout "${KB_DB_WAIT_SECONDS:-60}"
 
 if [ "${1:-}" = "gunicorn" ]; then
   python manage.py migrate --noinput
+  # After an upgrade that changed the renderer: rebuild stale HTML and the wiki-link table
+  # (both do nothing when everything is current).
+  python manage.py render_notes
+  python manage.py refresh_links
   python manage.py load_starter_notes
   if [ ! -w /app/notes-sync ]; then
     echo "docker-entrypoint: warning: /app/notes-sync is not writable by uid $(id -u);" \

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from notes import markdown
 from notes.models import Note
 
 
@@ -56,6 +57,10 @@ class Revision(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.CharField(max_length=140)
     body = models.TextField(blank=True)
+    # Rendered when recorded (copied from the note), so revision and trash
+    # pages never run Markdown on a GET.
+    body_html = models.TextField(blank=True, editable=False)
+    render_version = models.PositiveSmallIntegerField(default=0, editable=False)
     tags = models.JSONField(default=list, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -91,6 +96,16 @@ class Revision(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("revision_detail", args=[self.slug, self.number])
+
+    def html(self) -> str:
+        """The revision's HTML; rendered (once) only if an older renderer stored it."""
+        if self.render_version != markdown.RENDER_VERSION:
+            self.body_html = markdown.render(self.body, self.title).html
+            self.render_version = markdown.RENDER_VERSION
+            Revision.objects.filter(pk=self.pk).update(
+                body_html=self.body_html, render_version=self.render_version
+            )
+        return self.body_html
 
     @property
     def summary(self) -> str:

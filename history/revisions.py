@@ -18,6 +18,11 @@ def _lock(note_key: int) -> None:
     list(Note.objects.select_for_update().filter(pk=note_key).values_list("pk", flat=True))
 
 
+def _rendered(note: Note) -> dict:
+    # The note was rendered on save; its HTML is the revision's.
+    return {"body_html": note.body_html, "render_version": note.render_version}
+
+
 def record(
     note: Note, *, editor=None, message: str = "", message_code: str = "", message_params: dict | None = None
 ) -> Revision | None:
@@ -43,6 +48,7 @@ def record(
             title=note.title,
             slug=note.slug,
             body=note.body,
+            **_rendered(note),
             tags=tags,
             author=editor if editor is not None and editor.is_authenticated else None,
             message=message[:200],
@@ -89,6 +95,7 @@ def _bulk_insert(items: list[tuple[Note, list[str], Summary]], keys: list[int], 
             title=note.title,
             slug=note.slug,
             body=note.body,
+            **_rendered(note),
             tags=sorted(tags, key=str.lower),
             message_code=summary[0],
             message_params=summary[1],
@@ -110,6 +117,7 @@ def record_deletion(note: Note, *, editor=None) -> Revision:
             title=note.title,
             slug=note.slug,
             body=note.body,
+            **_rendered(note),
             tags=sorted(note.tags.names(), key=str.lower),
             author=editor if editor is not None and editor.is_authenticated else None,
         )

@@ -12,7 +12,6 @@ from accounts.access import admin_required, edit_required, read_required
 from history import revisions
 from history.diff import diff
 from history.models import Revision
-from notes.markdown import render as render_markdown
 from notes.models import Note
 
 
@@ -32,9 +31,8 @@ def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
     note = get_object_or_404(Note, slug=slug)
     rev = _revision(note.pk, number)
     latest = revisions.current_number(note)
-    html = render_markdown(rev.body).html
     return render(
-        request, "history/revision.html", {"note": note, "rev": rev, "html": html, "latest": latest}
+        request, "history/revision.html", {"note": note, "rev": rev, "html": rev.html(), "latest": latest}
     )
 
 
@@ -112,8 +110,7 @@ def _deleted(note_key: int) -> Revision:
 @admin_required
 def trash_detail(request: HttpRequest, note_key: int) -> HttpResponse:
     rev = _deleted(note_key)
-    html = render_markdown(rev.body).html
-    return render(request, "history/trash_detail.html", {"rev": rev, "html": html})
+    return render(request, "history/trash_detail.html", {"rev": rev, "html": rev.html()})
 
 
 @admin_required

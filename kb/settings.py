@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "history",
     "vectors",
     "shell",
+    "links",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,12 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 
 # Largest note body accepted from the editor or an import (characters).
 KB_MAX_BODY_CHARS = int(os.environ.get("KB_MAX_BODY_CHARS", 500_000))
+# Longer bodies are shown as escaped text with a notice instead of being parsed
+# as Markdown, and so is any body whose parsing takes more than the budget of
+# CPU seconds (CPU, not wall time, so that a busy machine does not change how a
+# note renders): no note can hold a worker for long (notes/markdown.py).
+KB_MAX_MARKDOWN_CHARS = int(os.environ.get("KB_MAX_MARKDOWN_CHARS", 200_000))
+KB_RENDER_BUDGET_SECONDS = float(os.environ.get("KB_RENDER_BUDGET_SECONDS", 2.0))
 # The editor posts form-encoded text, where one Japanese character takes up to
 # 9 bytes (%E3%81%82) and an emoji 12: leave room for a body at the limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = KB_MAX_BODY_CHARS * 12 + 1024 * 1024

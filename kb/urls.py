@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("lookup.urls")),
     path("", include("history.urls")),
+    path("", include("links.urls")),
     path("", include("accounts.urls")),
     path("", include("shell.urls")),
     path("admin/", admin.site.urls),

@@ -18,13 +18,9 @@ Content blocks (YAML, Dockerfile, JSON …) are not commands and are skipped.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import markdown
-from markdown.extensions.toc import slugify_unicode, unique
 
 from lookup.placeholders import CJK
 from lookup.wording import (  # noqa: F401 - is_question and task_head are part of this API
@@ -41,6 +37,8 @@ from lookup.wording import (  # noqa: F401 - is_question and task_head are part 
     task_head,
     tidy,
 )
+from notes.markdown import parser as markdown_parser
+from notes.mdrules import Slugger, inline_text, slugify
 
 SHELL_LANGS = {
     "sh",
@@ -162,24 +160,22 @@ def _fence_end(lines: list[str], start: int, fence: str) -> int:
 
 
 class _AnchorMaker:
-    """Heading ids exactly as markdown.extensions.toc makes them (slugify_unicode)."""
+    """Heading ids exactly as the note page gives them (notes/mdrules.py)."""
 
     def __init__(self) -> None:
-        self.used: set[str] = set()
-        self.counters: dict[str, int] = {}
+        self.slugger = Slugger()
 
     def anchor(self, heading_text: str) -> str:
-        return unique(_base_id(heading_text), self.used, self.counters)
+        return self.slugger.unique(_base_id(heading_text))
 
 
 @lru_cache(maxsize=4096)
 def _base_id(heading_text: str) -> str:
-    if not re.search(r"[*_`\[\]<>&\\!]", heading_text):
-        return slugify_unicode(heading_text, "-")
-    # Inline markup changes the visible text; let Markdown render it.
-    md = markdown.Markdown(extensions=["toc"], extension_configs={"toc": {"slugify": slugify_unicode}})
-    md.convert("# " + heading_text)
-    return md.toc_tokens[0]["id"] if md.toc_tokens else slugify_unicode(html.unescape(heading_text), "-")
+    if not re.search(r"[*_`\[\]<>&\\!~:@.]", heading_text):
+        return slugify(heading_text)
+    # Inline markup changes the visible text; let the note renderer parse it.
+    tokens = markdown_parser().parse("# " + heading_text)
+    return slugify(inline_text(tokens[1].children)) if len(tokens) > 1 else slugify(heading_text)
 
 
 def _strip_prompt(cmd: str) -> str:

@@ -1,58 +1,41 @@
 """Markdown → safe HTML for notes.
 
-Python-Markdown with pymdown-extensions renders, Pygments highlights, and nh3
-sanitizes the result, so whatever a note contains, the HTML we store and serve
-carries no script, event handler or ``javascript:`` URL.
+markdown-it-py parses CommonMark plus GitHub's extensions (tables,
+strikethrough, task lists, autolinks, footnotes, alerts), kb's rules in
+notes/mdrules.py add Pygments highlighting, heading ids, the table of contents,
+mermaid diagrams and [[wiki links]], and nh3 sanitizes the result last, so
+whatever a note contains, the HTML we store and serve carries no script, event
+handler or ``javascript:`` URL.
+
+Line breaks inside a paragraph are kept (``breaks``), as Qiita and GitHub
+comments do: Japanese notes are written line by line.
+
+markdown-it's parser runs in linear time on the inputs that made
+Python-Markdown take minutes (deep brackets, backtick runs, nested quotes);
+past MAX_MARKDOWN_CHARS a body is still shown whole, as escaped text with a
+notice, so no single note can hold a worker for long.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 
-import markdown
 import nh3
-from markdown.extensions.toc import slugify_unicode
+from django.conf import settings
+from django.utils.translation import gettext
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+from notes import mdrules
 
 log = logging.getLogger(__name__)
 
 # Bump when the rendering changes, so cached HTML is rebuilt (see Note.save).
-RENDER_VERSION = 2
-
-EXTENSIONS = [
-    "markdown.extensions.tables",
-    "markdown.extensions.footnotes",
-    "markdown.extensions.attr_list",
-    "markdown.extensions.def_list",
-    "markdown.extensions.abbr",
-    "markdown.extensions.sane_lists",
-    "markdown.extensions.nl2br",
-    "markdown.extensions.toc",
-    "pymdownx.superfences",
-    "pymdownx.highlight",
-    "pymdownx.inlinehilite",
-    "pymdownx.tasklist",
-    "pymdownx.tilde",
-    "pymdownx.magiclink",
-    "pymdownx.betterem",
-]
-
-EXTENSION_CONFIGS = {
-    "markdown.extensions.toc": {
-        "slugify": slugify_unicode,
-        "permalink": "#",
-        "permalink_title": "",
-        "toc_depth": "2-4",
-    },
-    "pymdownx.highlight": {
-        "use_pygments": True,
-        "guess_lang": False,
-        "css_class": "highlight",
-        "pygments_lang_class": True,
-    },
-    "pymdownx.tasklist": {"custom_checkbox": False},
-}
+RENDER_VERSION = 3
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl",
@@ -77,6 +60,27 @@ ALLOWED_ATTRIBUTES = {
 class Rendered:
     html: str
     toc: str
+    # Whether the page needs the diagram script (a ```mermaid fence).
+    diagrams: bool = False
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    # GitHub's extensions, as mdit_py_plugins.gfm sets them up, except that
+    # extended autolinks come from linkify-it-py: the gfm_autolink plugin
+    # rescans the rest of the text at every ":" (quadratic on "<http://a" runs).
+    md = MarkdownIt("commonmark", {"breaks": True, "html": True, "linkify": True})
+    md.enable(["table", "strikethrough", "linkify"])
+    md.options["tasklists"] = True
+    md.options["alerts"] = True
+    md.options["strikethrough_single_tilde"] = True
+    md.use(footnote_plugin, inline=False)
+    md.use(mdrules.kb_plugin)
+    return md
+
+
+def max_markdown_chars() -> int:
+    return settings.KB_MAX_MARKDOWN_CHARS
 
 
 def _sanitize(raw: str) -> str:
@@ -100,23 +104,34 @@ def _without_title(body: str, title: str) -> str:
     return body
 
 
+def _as_text(body: str, notice: str) -> str:
+    return f'<p class="render-notice">{html.escape(notice)}</p>\n<pre class="plain-body">{html.escape(body)}</pre>'
+
+
 def render(body: str, title: str | None = None) -> Rendered:
     """Render a note body. Never raises: a body the renderer chokes on is shown as text."""
     if title:
         body = _without_title(body, title)
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+    if len(body) > max_markdown_chars():
+        notice = gettext("This note is too long to format (over %(limit)s characters): it is shown as text.")
+        return Rendered(html=_sanitize(_as_text(body, notice % {"limit": max_markdown_chars()})), toc="")
+    env: dict = {"deadline": time.thread_time() + settings.KB_RENDER_BUDGET_SECONDS}
     try:
-        raw = md.convert(body)
-        toc = getattr(md, "toc", "")
+        raw = parser().render(body, env)
+    except mdrules.OverBudget:
+        log.warning("markdown rendering ran over its budget; showing the body as text")
+        notice = gettext("This note took too long to format: it is shown as text.")
+        return Rendered(html=_sanitize(_as_text(body, notice)), toc="")
     except Exception:  # noqa: BLE001 - any renderer bug must not lose the note
         log.exception("markdown rendering failed; showing the body as plain text")
-        raw, toc = f"<pre>{html.escape(body)}</pre>", ""
-    # The toc is empty markup when a note has no headings.
-    if 'class="toc"' in toc and "<li>" not in toc:
-        toc = ""
-    return Rendered(html=_sanitize(raw), toc=_sanitize(toc))
+        return Rendered(html=_sanitize(_as_text(body, gettext("This note could not be formatted."))), toc="")
+    return Rendered(
+        html=_sanitize(raw),
+        toc=_sanitize(mdrules.toc_html(env.get("toc", []))),
+        diagrams=bool(env.get("diagrams")),
+    )
 
 
 def render_html(body: str) -> str:
-    """Entry point for django-markdownx's live preview."""
+    """Entry point for django-markdownx's live preview: the same HTML the page shows."""
     return render(body).html

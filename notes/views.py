@@ -42,7 +42,8 @@ def note_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @edit_required
 def note_create(request: HttpRequest) -> HttpResponse:
-    form = NoteForm(request.POST or None)
+    # "Create this note" links from a [[name]] no note has yet fill in the title.
+    form = NoteForm(request.POST or None, initial={"title": request.GET.get("title", "")[:200]})
     if request.method == "POST" and form.is_valid():
         note = form.save(commit=False)
         note.author = request.user
@@ -194,4 +195,9 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
 def markdown_preview(request: HttpRequest) -> HttpResponse:
     from notes.markdown import render_html
 
-    return HttpResponse(render_html(request.POST.get("content", "")))
+    content = request.POST.get("content", "")
+    if len(content) > settings.KB_MAX_BODY_CHARS:
+        # The same limit as saving: a preview is never more work than a save.
+        message = _("The body is longer than %(limit)d characters.") % {"limit": settings.KB_MAX_BODY_CHARS}
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+    return HttpResponse(render_html(content))

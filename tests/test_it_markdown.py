@@ -1,4 +1,5 @@
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -22,14 +23,32 @@ XSS_PAYLOADS = [
 ]
 
 
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, attrs))
+
+
+def assert_harmless(html: str) -> None:
+    """No dangerous element or attribute survives; a payload shown as text is fine."""
+    parser = _Elements()
+    parser.feed(html)
+    for tag, attrs in parser.found:
+        assert tag not in {"script", "iframe", "object", "embed", "form", "style", "svg", "math", "textarea"}
+        for name, value in attrs:
+            assert not name.startswith("on") and name != "style", (tag, name)
+            value = (value or "").strip().lower()
+            assert not value.startswith(("javascript:", "data:", "vbscript:")), (tag, name, value)
+
+
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_it_neutralises_xss(payload):
-    html = render(f"before\n\n{payload}\n\nafter").html.lower()
-    assert "<script" not in html
-    assert "javascript:" not in html
-    assert "onerror" not in html and "onload" not in html and "onmouseover" not in html
-    assert "<iframe" not in html and "<object" not in html and "<embed" not in html
-    assert "<form" not in html and "style=" not in html and "data:text" not in html
+    html = render(f"before\n\n{payload}\n\nafter").html
+    assert_harmless(html)
+    assert "<script" not in html.lower()
     assert "before" in html
 
 
