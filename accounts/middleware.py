@@ -9,7 +9,8 @@ from accounts.access import can_read, login_redirect, unauthorized
 from accounts.models import TOKEN_PREFIX, ApiToken
 
 # Reachable without a login even on a private site.
-OPEN_PREFIXES = ("/accounts/login/", "/healthz", "/i18n/", "/admin/login/", "/favicon.ico")
+# /s/ is a share link: its view checks the secret token instead of a login.
+OPEN_PREFIXES = ("/accounts/login/", "/healthz", "/i18n/", "/admin/login/", "/favicon.ico", "/s/")
 # Machine-facing URLs: answer 401 instead of redirecting to a login page.
 API_PREFIXES = ("/api/",)
 PLAIN_PREFIXES = ("/q/", "/changes/feed/", "/opensearch.xml")

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "lookup",
     "history",
     "vectors",
+    "sharing",
 ]
 
 MIDDLEWARE = [

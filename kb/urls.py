@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("lookup.urls")),
     path("", include("history.urls")),
     path("", include("accounts.urls")),
+    path("", include("sharing.urls")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
