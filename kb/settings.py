@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "vectors",
     "sharing",
     "presence",
+    "webhooks",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +202,18 @@ KB_MAX_BODY_CHARS = int(os.environ.get("KB_MAX_BODY_CHARS", 500_000))
 DATA_UPLOAD_MAX_MEMORY_SIZE = KB_MAX_BODY_CHARS * 12 + 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# The site's public address, for absolute links in webhook payloads (sent without a request).
+KB_SITE_URL = os.environ.get("KB_SITE_URL", "http://localhost:8000").strip()
+
+# Webhooks (webhooks app): per-attempt timeout, attempts before a delivery is given
+# up, and the first retry delay (doubling each time, at most an hour).
+KB_WEBHOOK_TIMEOUT = float(os.environ.get("KB_WEBHOOK_TIMEOUT", "10"))
+KB_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("KB_WEBHOOK_MAX_ATTEMPTS", "8"))
+KB_WEBHOOK_RETRY_SECONDS = float(os.environ.get("KB_WEBHOOK_RETRY_SECONDS", "30"))
+
+# Audit log (audit app): events older than this many days are purged.
+KB_AUDIT_RETENTION_DAYS = int(os.environ.get("KB_AUDIT_RETENTION_DAYS", "365"))
 
 # Who is editing (presence app): the editor page reports every this many seconds,
 # and a report older than the stale limit no longer counts.

@@ -1,0 +1,1 @@
+from audit import log  # noqa: F401
