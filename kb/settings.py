@@ -195,6 +195,9 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "notes.markdown.render_html"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 
+# Most bytes a zip given to import_notes may unpack to (notes and images).
+KB_IMPORT_MAX_BYTES = int(os.environ.get("KB_IMPORT_MAX_BYTES", 1024**3))
+
 # Largest note body accepted from the editor or an import (characters).
 KB_MAX_BODY_CHARS = int(os.environ.get("KB_MAX_BODY_CHARS", 500_000))
 # The editor posts form-encoded text, where one Japanese character takes up to

@@ -1,18 +1,21 @@
 from __future__ import annotations
 
+import tempfile
+
 from django.conf import settings
 from django.contrib import messages
 from django.db import connection, transaction
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 from taggit.models import Tag
 
-from accounts.access import edit_required, read_required
+from accounts.access import admin_required, edit_required, read_required
 from history import revisions
 from history.diff import diff
 from history.models import Revision
@@ -158,3 +161,22 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     from notes.markdown import render_html
 
     return HttpResponse(render_html(request.POST.get("content", "")))
+
+
+@admin_required
+def export_page(request: HttpRequest) -> HttpResponse:
+    """The admins' download button: every note (or a tag's) with its images, as one zip."""
+    tags = [t for t in request.GET.getlist("tag") if t.strip()]
+    exclude = [t for t in request.GET.getlist("exclude_tag") if t.strip()]
+    if request.GET.get("download"):
+        from notes import exporting
+
+        export = exporting.build(exporting.select(tags=tags, exclude_tags=exclude))
+        # Spills to disk past a few MB, so a large export does not sit in memory.
+        out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+        exporting.write_zip(export, out)
+        out.seek(0)
+        name = f"kb-notes-{timezone.localdate():%Y%m%d}.zip"
+        return FileResponse(out, as_attachment=True, filename=name, content_type="application/zip")
+    context = {"tags": _tag_cloud()[:200], "count": Note.objects.count()}
+    return render(request, "notes/export.html", context)
