@@ -43,9 +43,23 @@ def note_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "notes/detail.html", {"note": note})
 
 
+TEMPLATE_TAG = "template"
+
+
+def _from_template(request: HttpRequest) -> tuple[Note | None, dict]:
+    """The template chosen with ?template=<slug>, and the form's starting values from it."""
+    slug = request.GET.get("template")
+    template = Note.objects.tagged(TEMPLATE_TAG).filter(slug=slug).first() if slug else None
+    if template is None:
+        return None, {}
+    tags = [name for name in template.tags.names() if name.lower() != TEMPLATE_TAG]
+    return template, {"body": template.body, "tags": ", ".join(sorted(tags, key=str.lower))}
+
+
 @edit_required
 def note_create(request: HttpRequest) -> HttpResponse:
-    form = NoteForm(request.POST or None)
+    template, initial = _from_template(request)
+    form = NoteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         note = form.save(commit=False)
         note.author = request.user
@@ -54,7 +68,10 @@ def note_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Note created."))
         return redirect(note)
-    return render(request, "notes/edit.html", {"form": form, "note": None})
+    # Notes tagged "template" are offered as starting points (manage.py load_starter_notes --templates).
+    templates = Note.objects.tagged(TEMPLATE_TAG).order_by("title").only("title", "slug")
+    context = {"form": form, "note": None, "templates": templates, "template": template}
+    return render(request, "notes/edit.html", context)
 
 
 @edit_required
