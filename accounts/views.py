@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import login_required
 from accounts.forms import TokenForm
 from accounts.models import ApiToken
+from audit import log as audit
 
 # Session key holding a just-created raw token until the redirected GET shows it.
 NEW_TOKEN_SESSION_KEY = "kb_new_token"
@@ -21,7 +22,10 @@ NEW_TOKEN_SESSION_KEY = "kb_new_token"
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _, raw = ApiToken.issue(request.user, form.cleaned_data["name"])
+        token, raw = ApiToken.issue(request.user, form.cleaned_data["name"])
+        audit.record(
+            request, "token.create", target=token.name, detail={"token": token.pk, "hint": token.hint}
+        )
         # POST→redirect→GET so a reload cannot create a second token. The raw
         # token rides in the (server-side) session, never in the URL, and is
         # popped by the next GET: shown exactly once.
@@ -39,5 +43,8 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.record(
+            request, "token.revoke", target=token.name, detail={"token": token.pk, "hint": token.hint}
+        )
         messages.success(request, _("Revoked the token “%(name)s”.") % {"name": token.name})
     return redirect("tokens")

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.ApiTokenMiddleware",
+    # Lets audit events recorded from signals (logins, role changes) know the request.
+    "audit.log.AuditRequestMiddleware",
     "accounts.middleware.PrivateSiteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

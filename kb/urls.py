@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("sharing.urls")),
     path("", include("presence.urls")),
     path("", include("webhooks.urls")),
+    path("", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

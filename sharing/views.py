@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from django.views.static import serve
 
 from accounts.access import edit_required
+from audit import log as audit
 from notes.models import Note
 from sharing.forms import ShareLinkForm
 from sharing.models import ShareLink
@@ -25,7 +26,17 @@ def share_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose an expiry from the list."))
         return redirect(note.get_absolute_url() + "#share")
-    ShareLink.create(note, user=request.user, days=form.cleaned_data["expires_in"])
+    link = ShareLink.create(note, user=request.user, days=form.cleaned_data["expires_in"])
+    audit.record(
+        request,
+        "share.create",
+        target=note.title,
+        detail={
+            "note": note.pk,
+            "link": link.pk,
+            "expires_at": link.expires_at.isoformat() if link.expires_at else None,
+        },
+    )
     messages.success(request, _("Share link created: anyone with it can read this note."))
     return redirect(note.get_absolute_url() + "#share")
 
@@ -37,6 +48,9 @@ def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
+        audit.record(
+            request, "share.revoke", target=link.note.title, detail={"note": link.note_id, "link": link.pk}
+        )
         messages.success(request, _("Share link revoked: it no longer opens the note."))
     return redirect(link.note.get_absolute_url() + "#share")
 

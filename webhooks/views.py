@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import admin_required
+from audit import log as audit
 from webhooks.forms import WebhookForm
 from webhooks.models import Delivery, Webhook
 
 
 def _audit(request: HttpRequest, action: str, hook: Webhook) -> None:
-    from audit.log import record
-
-    record(
+    audit.record(
         request, action, target=hook.name, detail={"webhook": hook.pk, "url": hook.url, "events": hook.events}
     )
 
