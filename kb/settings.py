@@ -6,6 +6,7 @@ import os
 import sys
 import warnings
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -159,6 +160,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy: the addresses or CIDR ranges of our own proxies. Only
+# requests from them may name the client in X-Forwarded-For (kb/clientip.py), for
+# the login rate limit and the audit log alike.
+KB_TRUSTED_PROXIES = env_list("KB_TRUSTED_PROXIES")
+for _proxy in KB_TRUSTED_PROXIES:  # a typo fails at start-up, not on the first login
+    try:
+        ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"KB_TRUSTED_PROXIES: {_proxy!r} is not an address or CIDR range"
+        ) from None
+AXES_CLIENT_IP_CALLABLE = "kb.clientip.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
