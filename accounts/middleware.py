@@ -10,7 +10,7 @@ from accounts.models import TOKEN_PREFIX, ApiToken
 
 # Reachable without a login even on a private site.
 # /s/ is a share link: its view checks the secret token instead of a login.
-OPEN_PREFIXES = ("/accounts/login/", "/healthz", "/i18n/", "/admin/login/", "/favicon.ico", "/s/")
+OPEN_PREFIXES = ("/accounts/login/", "/healthz", "/i18n/", "/admin/login/", "/favicon.ico", "/s/", "/oidc/")
 # Machine-facing URLs: answer 401 instead of redirecting to a login page.
 API_PREFIXES = ("/api/",)
 PLAIN_PREFIXES = ("/q/", "/changes/feed/", "/opensearch.xml")

@@ -23,6 +23,17 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_secret(name: str, default: str = "") -> str:
+    """NAME, or the contents of the file named by NAME_FILE (Docker and Kubernetes secrets)."""
+    path = os.environ.get(name + "_FILE", "").strip()
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {exc.strerror}") from exc
+    return os.environ.get(name, default).strip()
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -146,10 +157,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on with OpenID Connect (accounts/oidc.py, mozilla-django-oidc): on when
+# the issuer, client id and secret are set. Endpoints come from the issuer's discovery
+# document; the code flow uses PKCE, state and nonce.
+KB_OIDC_ISSUER = env_secret("KB_OIDC_ISSUER").rstrip("/")
+KB_OIDC_CLIENT_ID = env_secret("KB_OIDC_CLIENT_ID")
+KB_OIDC_CLIENT_SECRET = env_secret("KB_OIDC_CLIENT_SECRET")
+KB_OIDC_ENABLED = bool(KB_OIDC_ISSUER and KB_OIDC_CLIENT_ID and KB_OIDC_CLIENT_SECRET)
+if any((KB_OIDC_ISSUER, KB_OIDC_CLIENT_ID, KB_OIDC_CLIENT_SECRET)) and not KB_OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "single sign-on needs all of KB_OIDC_ISSUER, KB_OIDC_CLIENT_ID and KB_OIDC_CLIENT_SECRET"
+    )
+# The claim holding the user's groups (a dotted path such as realm_access.roles works),
+# and which group gives which role: "kb-admins=admin,kb-editors=editor". The highest
+# mapped role wins; without one the user gets KB_OIDC_DEFAULT_ROLE (reader or none).
+KB_OIDC_ROLE_CLAIM = os.environ.get("KB_OIDC_ROLE_CLAIM", "groups").strip()
+KB_OIDC_ROLES: dict[str, str] = {}
+for _pair in env_list("KB_OIDC_ROLES"):
+    _group, _sep, _role = _pair.rpartition("=")
+    if not _group or _role.strip() not in {"reader", "editor", "admin"}:
+        raise ImproperlyConfigured(f"KB_OIDC_ROLES: {_pair!r} must look like group=reader|editor|admin")
+    KB_OIDC_ROLES[_group.strip()] = _role.strip()
+KB_OIDC_DEFAULT_ROLE = os.environ.get("KB_OIDC_DEFAULT_ROLE", "reader").strip().lower()
+if KB_OIDC_DEFAULT_ROLE not in {"reader", "editor", "admin", "none"}:
+    raise ImproperlyConfigured("KB_OIDC_DEFAULT_ROLE must be reader, editor, admin or none")
+# false: no password logins at all (site and admin); only single sign-on.
+KB_LOCAL_LOGIN = env_bool("KB_LOCAL_LOGIN", True)
+if not KB_LOCAL_LOGIN and not KB_OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "KB_LOCAL_LOGIN=false needs single sign-on (KB_OIDC_ISSUER, …) or nobody can log in"
+    )
+OIDC_RP_CLIENT_ID = KB_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = KB_OIDC_CLIENT_SECRET
+OIDC_RP_SIGN_ALGO = os.environ.get("KB_OIDC_SIGN_ALGO", "RS256").strip()
+OIDC_RP_SCOPES = os.environ.get("KB_OIDC_SCOPES", "openid email profile").strip()
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint for logging out at the provider too
+OIDC_TIMEOUT = float(os.environ.get("KB_OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses locked-out ones before the password is checked.
     "accounts.backends.RateLimitedLoginBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if KB_LOCAL_LOGIN else []),
+    "accounts.oidc.Backend",
 ]
 # django-axes: after 5 failures for one username from one address, that pair
 # waits 15 minutes. Keying on the pair means a stranger cannot lock a colleague
@@ -292,6 +345,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if KB_OIDC_ENABLED:
+    # Logging out is a form POST that redirects to the provider's end-session endpoint,
+    # and browsers hold form redirects to form-action as well.
+    from urllib.parse import urlsplit
+
+    _idp = urlsplit(KB_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_idp.scheme}://{_idp.netloc}")
 
 LOGGING = {
     "version": 1,

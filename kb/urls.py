@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
+from accounts import oidc
+from accounts import views as account_views
 from accounts.access import edit_required
 from notes.uploads import CheckedImageUploadView
 from notes.views import markdown_preview, media
@@ -16,9 +17,13 @@ urlpatterns = [
     path("", include("presence.urls")),
     path("", include("webhooks.urls")),
     path("", include("audit.urls")),
+    path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
+    # Single sign-on (accounts/oidc.py); answers 404 unless KB_OIDC_ISSUER is set.
+    path("oidc/authenticate/", oidc.AuthenticationRequestView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("i18n/", include("django.conf.urls.i18n")),
     # django-markdownx's own URLs are open to anyone; ours go through access checks.
     path("markdownx/upload/", edit_required(CheckedImageUploadView.as_view()), name="markdownx_upload"),
