@@ -282,6 +282,8 @@ KB_SITE_URL = os.environ.get("KB_SITE_URL", "http://localhost:8000").strip()
 KB_WEBHOOK_TIMEOUT = float(os.environ.get("KB_WEBHOOK_TIMEOUT", "10"))
 KB_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("KB_WEBHOOK_MAX_ATTEMPTS", "8"))
 KB_WEBHOOK_RETRY_SECONDS = float(os.environ.get("KB_WEBHOOK_RETRY_SECONDS", "30"))
+# Days a finished delivery stays in the webhook's log (the worker forgets older ones).
+KB_WEBHOOK_LOG_DAYS = int(os.environ.get("KB_WEBHOOK_LOG_DAYS", "30"))
 
 # Audit log (audit app): events older than this many days are purged.
 KB_AUDIT_RETENTION_DAYS = int(os.environ.get("KB_AUDIT_RETENTION_DAYS", "365"))

@@ -42,3 +42,39 @@ def test_it_shares_one_note_with_a_stranger_until_revoked(page, stranger, login,
     stranger.goto(url)
     assert stranger.locator("h1").inner_text() == "このリンクは使えません"
     assert "再起動する前に" not in stranger.content()
+
+
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+def test_the_team_pages_run_without_csp_violations(page, stranger, login, kb_admin, make_note):
+    from sharing.models import ShareLink
+    from webhooks.models import Webhook
+
+    note = make_note(title="手順", slug="steps", body="## 手順\n\n```sh\ndocker ps\n```\n")
+    make_note(title="議事録テンプレート", slug="template-meeting", body="## 議題\n", tags=["template"])
+    hook = Webhook.objects.create(name="chat", url="https://chat.example.com/h", events=["note.created"])
+    link = ShareLink.create(note, user=kb_admin, days=None)
+    page.context.add_init_script(CSP_WATCH)
+    stranger.context.add_init_script(CSP_WATCH)
+    login(page, "boss")
+    for url in [
+        "/notes/steps/",
+        "/notes/steps/edit/",
+        "/notes/new/?template=template-meeting",
+        "/webhooks/",
+        f"/webhooks/{hook.pk}/",
+        "/audit/",
+        "/export/",
+    ]:
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__cspViolations") == [], url
+    stranger.goto(link.get_absolute_url())
+    stranger.wait_for_selector(".copy-button")  # kb.js runs on the shared page too
+    assert stranger.evaluate("window.__cspViolations") == []

@@ -241,3 +241,16 @@ def test_the_delivery_log_shows_status_codes(kb_admin, receiver, hook, make_note
     admin.post(f"/webhooks/deliveries/{delivery.pk}/retry/")
     delivery.refresh_from_db()
     assert delivery.status == "pending" and delivery.attempts == 0
+
+
+def test_old_finished_deliveries_leave_the_log(hook, make_note, settings):
+    settings.KB_WEBHOOK_LOG_DAYS = 30
+    make_note(title="手順", slug="steps")
+    make_note(title="別", slug="other")
+    old, pending = Delivery.objects.order_by("pk")
+    Delivery.objects.filter(pk=old.pk).update(
+        status="delivered", created_at=timezone.now() - timedelta(days=31)
+    )
+    Delivery.objects.filter(pk=pending.pk).update(created_at=timezone.now() - timedelta(days=31))
+    assert worker.purge_old() == 1
+    assert list(Delivery.objects.values_list("pk", flat=True)) == [pending.pk]

@@ -125,6 +125,15 @@ def run_once(limit: int = 10) -> int:
     return done
 
 
+def purge_old() -> int:
+    """Forget finished deliveries older than KB_WEBHOOK_LOG_DAYS; pending ones stay."""
+    cutoff = timezone.now() - timedelta(days=settings.KB_WEBHOOK_LOG_DAYS)
+    deleted, _ = (
+        Delivery.objects.exclude(status=Delivery.Status.PENDING).filter(created_at__lt=cutoff).delete()
+    )
+    return deleted
+
+
 def watch(poll_seconds: float = 5.0, stop=lambda: False) -> None:
     """Deliver forever: woken by NOTIFY after each commit, polling for retries that fall due."""
     from webhooks.receivers import CHANNEL
@@ -132,7 +141,11 @@ def watch(poll_seconds: float = 5.0, stop=lambda: False) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"LISTEN {CHANNEL}")
     pg = connection.connection
+    purged_at = 0.0
     while not stop():
+        if time.monotonic() - purged_at > 3600:
+            purged_at = time.monotonic()
+            purge_old()
         run_once()
         # Wait for a wake-up or the next poll; drain queued notifications either way.
         for _ in pg.notifies(timeout=poll_seconds, stop_after=1):
