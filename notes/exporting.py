@@ -38,20 +38,21 @@ class Export:
 def select(tags: list[str] | None = None, exclude_tags: list[str] | None = None) -> QuerySet[Note]:
     notes = Note.objects.all()
     if tags:
-        notes = notes.filter(tags__name__in=_tag_names(tags)).distinct()
-    if exclude_tags:
-        notes = notes.exclude(tags__name__in=_tag_names(exclude_tags))
+        names = tag_names(tags)
+        notes = notes.filter(tags__name__in=names).distinct() if names else notes.none()
+    if exclude_tags and (names := tag_names(exclude_tags)):
+        notes = notes.exclude(tags__name__in=names)
     return notes.order_by("slug").prefetch_related("tags")
 
 
-def _tag_names(tags: list[str]) -> list[str]:
-    # Tags match case-insensitively (TAGGIT_CASE_INSENSITIVE): find their stored spelling.
+def tag_names(tags: list[str]) -> list[str]:
+    """The stored spelling of each tag that exists (tags match case-insensitively)."""
     from taggit.models import Tag
 
     query = Tag.objects.none()
     for tag in tags:
         query = query | Tag.objects.filter(name__iexact=tag)
-    return list(query.values_list("name", flat=True)) or ["\x00none"]
+    return list(query.values_list("name", flat=True))
 
 
 def _media_file(url_path: str) -> Path | None:

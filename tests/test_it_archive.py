@@ -115,6 +115,12 @@ def test_the_export_picks_notes_by_tag(notes_with_images, tmp_path, capsys):
     assert "2 notes and 2 images" in capsys.readouterr().out
     with pytest.raises(CommandError, match="either a folder or --zip"):
         call_command("export_notes")
+    # A tag nobody uses: nothing to keep, nothing to leave out, and a warning.
+    call_command("export_notes", str(tmp_path / "none"), "--tag", "nosuch")
+    assert not list((tmp_path / "none").glob("*.md"))
+    call_command("export_notes", str(tmp_path / "all"), "--exclude-tag", "nosuch")
+    assert len(list((tmp_path / "all").glob("*.md"))) == 3
+    assert "no tag named 'nosuch'" in capsys.readouterr().err
 
 
 def test_it_imports_an_obsidian_vault(tmp_path, settings):
