@@ -12,7 +12,17 @@ from kb.errors import API_PREFIXES, PLAIN_PREFIXES
 # Reachable without a login even on a private site.
 # The shell widget's scripts are the same code for everyone (no notes in them), and
 # `eval "$(curl …/shell/kb.bash)"` must work before the shell has its token.
-OPEN_PREFIXES = ("/accounts/login/", "/healthz", "/i18n/", "/admin/login/", "/favicon.ico", "/shell/kb.")
+# /s/ is a share link: its view checks the secret token instead of a login.
+OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/healthz",
+    "/i18n/",
+    "/admin/login/",
+    "/favicon.ico",
+    "/shell/kb.",
+    "/s/",
+    "/oidc/",
+)
 # Pages an API token never opens, whoever owns it (see also access.py's guards).
 TOKENLESS_PREFIXES = ("/admin/",)
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

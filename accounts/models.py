@@ -73,3 +73,22 @@ class ApiToken(models.Model):
         if self.last_used_at is None or (now - self.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
             self.last_used_at = now
+
+
+class ExternalIdentity(models.Model):
+    """An account at the single sign-on provider (issuer + subject) that is this kb user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identities")
+    issuer = models.CharField(max_length=300)
+    # The provider's stable id for the person ("sub"); names and e-mails can change.
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # accounts.oidc.Backend finds the user of each SSO login by (issuer, subject).
+            models.UniqueConstraint(fields=["issuer", "subject"], name="identity_issuer_subject_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.issuer}"

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -11,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import login_required
 from accounts.forms import TokenForm
 from accounts.models import ApiToken
+from audit import log as audit
 
 # Session key holding a just-created raw token until the redirected GET shows it.
 NEW_TOKEN_SESSION_KEY = "kb_new_token"
@@ -21,7 +28,10 @@ NEW_TOKEN_SESSION_KEY = "kb_new_token"
 def tokens(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _, raw = ApiToken.issue(request.user, form.cleaned_data["name"])
+        token, raw = ApiToken.issue(request.user, form.cleaned_data["name"])
+        audit.record(
+            request, "token.create", target=token.name, detail={"token": token.pk, "hint": token.hint}
+        )
         # POST→redirect→GET so a reload cannot create a second token. The raw
         # token rides in the (server-side) session, never in the URL, and is
         # popped by the next GET: shown exactly once.
@@ -39,5 +49,43 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.record(
+            request, "token.revoke", target=token.name, detail={"token": token.pk, "hint": token.hint}
+        )
         messages.success(request, _("Revoked the token “%(name)s”.") % {"name": token.name})
     return redirect("tokens")
+
+
+class LoginView(auth_views.LoginView):
+    """The login page: passwords unless KB_LOCAL_LOGIN is off, and a single sign-on button."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not settings.KB_LOCAL_LOGIN:
+            # The form is not even shown; a scripted POST gets a plain refusal.
+            return HttpResponseForbidden(_("Password login is switched off here: use single sign-on."))
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["local_login"] = settings.KB_LOCAL_LOGIN
+        context["sso"] = settings.KB_OIDC_ENABLED
+        context["sso_failed"] = self.request.GET.get("sso") == "failed"
+        return context
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    # One login page for the site and the admin, so switching passwords off covers both.
+    target = reverse("login")
+    next_url = request.GET.get("next")
+    return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
+
+
+def logout(request: HttpRequest) -> HttpResponse:
+    """Log out here, and at the single sign-on provider too after an SSO login."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    from accounts.oidc import logout_url
+
+    target = logout_url(request)
+    auth_logout(request)
+    return redirect(target)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import admin_required, edit_required, read_required
+from audit import log as audit
 from history import revisions
 from history.diff import diff
 from history.models import Revision
@@ -81,6 +82,9 @@ def revision_restore(request: HttpRequest, slug: str, number: int) -> HttpRespon
     note = get_object_or_404(Note, slug=slug)
     rev = _revision(note.pk, number)
     revisions.restore(rev, editor=request.user)
+    audit.record(
+        request, "revision.restore", target=note.title, detail={"note": note.pk, "revision": rev.number}
+    )
     messages.success(request, _("Restored revision %(number)d.") % {"number": rev.number})
     return redirect(note)
 
@@ -118,5 +122,6 @@ def trash_detail(request: HttpRequest, note_key: int) -> HttpResponse:
 def trash_restore(request: HttpRequest, note_key: int) -> HttpResponse:
     _deleted(note_key)
     note = revisions.undelete(note_key, editor=request.user)
+    audit.record(request, "note.restore", target=note.title, detail={"note": note.pk})
     messages.success(request, _("Restored “%(title)s”.") % {"title": note.title})
     return redirect(note)

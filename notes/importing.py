@@ -9,10 +9,11 @@ the others still import, and re-importing updates notes instead of copying.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import transaction
@@ -152,12 +153,64 @@ def _is_image(path: Path) -> bool:
     return True
 
 
-def _copy_images(note: ParsedNote, source: Path, report: Report, name: str) -> None:
+# Obsidian's embeds: ![[Pasted image 1.png]] or ![[diagram.png|300]].
+EMBED_RE = re.compile(r"!\[\[([^\]|#]+?)(?:\|[^\]]*)?\]\]")
+# Links that a kb export wrote (notes.exporting): restored to the same media path.
+EXPORTED_MEDIA_RE = re.compile(r"^media/((?:uploads|imported)/[^/][^?#]*)$")
+
+
+def _link_path(path: str) -> str:
+    # Only what would end a Markdown link target is escaped; Japanese names stay readable.
+    return path.replace("%", "%25").replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def _embeds_to_links(note: ParsedNote, source: Path, root: Path) -> None:
+    """Turn Obsidian image embeds into Markdown images, found by file name under the vault."""
+
+    def replace(match: re.Match) -> str:
+        name = match.group(1).strip()
+        if Path(name).suffix.lower() not in IMAGE_SUFFIXES:
+            return match.group(0)
+        candidates = [source.parent / name, root / name, *sorted(root.rglob(Path(name).name))]
+        found = next((c for c in candidates if c.is_file()), None)
+        if found is None:
+            return match.group(0)
+        relative = os.path.relpath(found, source.parent)
+        return f"![{Path(name).stem}]({_link_path(Path(relative).as_posix())})"
+
+    note.body = EMBED_RE.sub(replace, note.body)
+
+
+def _store_image(path: Path, target: str) -> str:
+    """Copy an image into media; return its URL path under MEDIA_URL."""
+    data = path.read_bytes()
+    media = Path(settings.MEDIA_ROOT)
+    exported = EXPORTED_MEDIA_RE.match(target)
+    if exported:
+        # Back where the export found it, unless another image holds that name here.
+        dest = media / unquote(exported.group(1))
+        if media.resolve() in dest.resolve().parents:
+            if not dest.exists():
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(data)
+            if dest.read_bytes() == data:
+                return exported.group(1)  # the link exactly as it was before the export
+    digest = hashlib.sha1(data).hexdigest()[:10]
+    dest = media / "imported" / f"{digest}-{path.name}"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if not dest.exists():
+        dest.write_bytes(data)
+    return f"imported/{_link_path(dest.name)}"
+
+
+def _copy_images(note: ParsedNote, source: Path, report: Report, name: str, root: Path | None = None) -> None:
+    _embeds_to_links(note, source, root or source.parent)
+
     def replace(match: re.Match) -> str:
         target = match.group(1)
         if re.match(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", target, re.I):
             return match.group(0)
-        path = (source.parent / target).resolve()
+        path = (source.parent / unquote(target)).resolve()
         if not path.is_file():
             report.warnings.append((name, f"image not found: {target}"))
             return match.group(0)
@@ -166,12 +219,7 @@ def _copy_images(note: ParsedNote, source: Path, report: Report, name: str) -> N
         if path.suffix.lower() not in IMAGE_SUFFIXES or not _is_image(path):
             report.warnings.append((name, f"not a PNG, JPEG, GIF or WebP image, not copied: {target}"))
             return match.group(0)
-        digest = hashlib.sha1(path.read_bytes()).hexdigest()[:10]
-        dest = Path(settings.MEDIA_ROOT) / "imported" / f"{digest}-{path.name}"
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if not dest.exists():
-            shutil.copyfile(path, dest)
-        return match.group(0).replace(target, f"{settings.MEDIA_URL}imported/{dest.name}")
+        return match.group(0).replace(target, settings.MEDIA_URL + _store_image(path, target))
 
     note.body = IMAGE_RE.sub(replace, note.body)
 
@@ -214,21 +262,21 @@ def _save(parsed: ParsedNote, report: Report, author) -> None:
     outcome.append(parsed.title)
 
 
-def markdown_files(paths: list[Path]) -> list[tuple[Path, str]]:
-    """Expand folders; return (path, import key) pairs in a stable order."""
-    found: list[tuple[Path, str]] = []
+def markdown_files(paths: list[Path]) -> list[tuple[Path, str, Path]]:
+    """Expand folders; return (path, import key, root folder) in a stable order."""
+    found: list[tuple[Path, str, Path]] = []
     for root in paths:
         if root.is_dir():
             for path in sorted(root.rglob("*.md")):
-                found.append((path, path.relative_to(root).as_posix()))
+                found.append((path, path.relative_to(root).as_posix(), root))
         else:
-            found.append((root, root.name))
+            found.append((root, root.name, root.parent))
     return found
 
 
 def import_paths(paths: list[Path], *, split: bool = False, author=None) -> Report:
     report = Report()
-    for path, key in markdown_files(paths):
+    for path, key, root in markdown_files(paths):
         name = str(path)
         try:
             if not path.exists():
@@ -246,7 +294,7 @@ def import_paths(paths: list[Path], *, split: bool = False, author=None) -> Repo
                 parsed = [parse_file(text, key, path.stem)]
             with transaction.atomic():
                 for note in parsed:
-                    _copy_images(note, path, report, name)
+                    _copy_images(note, path, report, name, root)
                     _save(note, report, author)
         except BadFile as exc:
             report.errors.append((name, frontmatter.cut(str(exc))))

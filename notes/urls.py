@@ -11,4 +11,5 @@ urlpatterns = [
     path("notes/<str:slug>/delete/", views.note_delete, name="note_delete"),
     path("tags/", views.tag_list, name="tag_list"),
     path("tags/<str:tag>/", views.tag_detail, name="tag_detail"),
+    path("export/", views.export_page, name="export"),
 ]

@@ -1,18 +1,21 @@
 from __future__ import annotations
 
+import tempfile
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.static import serve
 from taggit.models import Tag
 
-from accounts.access import edit_required, read_required
+from accounts.access import admin_required, edit_required, read_required
 from history import revisions
 from history.diff import diff
 from history.models import Revision
@@ -40,10 +43,25 @@ def note_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "notes/detail.html", {"note": note})
 
 
+TEMPLATE_TAG = "template"
+
+
+def _from_template(request: HttpRequest) -> tuple[Note | None, dict]:
+    """The template chosen with ?template=<slug>, and the form's starting values from it."""
+    slug = request.GET.get("template")
+    template = Note.objects.tagged(TEMPLATE_TAG).filter(slug=slug).first() if slug else None
+    if template is None:
+        return None, {}
+    tags = [name for name in template.tags.names() if name.lower() != TEMPLATE_TAG]
+    return template, {"body": template.body, "tags": ", ".join(sorted(tags, key=str.lower))}
+
+
 @edit_required
 def note_create(request: HttpRequest) -> HttpResponse:
+    template, initial = _from_template(request)
     # "Create this note" links from a [[name]] no note has yet fill in the title.
-    form = NoteForm(request.POST or None, initial={"title": request.GET.get("title", "")[:200]})
+    initial.setdefault("title", request.GET.get("title", "")[:200])
+    form = NoteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         note = form.save(commit=False)
         note.author = request.user
@@ -58,7 +76,10 @@ def note_create(request: HttpRequest) -> HttpResponse:
             return render(request, "notes/edit.html", {"form": form, "note": None}, status=409)
         messages.success(request, _("Note created."))
         return redirect(note)
-    return render(request, "notes/edit.html", {"form": form, "note": None})
+    # Notes tagged "template" are offered as starting points (manage.py load_starter_notes --templates).
+    templates = Note.objects.tagged(TEMPLATE_TAG).order_by("title").only("title", "slug")
+    context = {"form": form, "note": None, "templates": templates, "template": template}
+    return render(request, "notes/edit.html", context)
 
 
 @edit_required
@@ -201,3 +222,22 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
         message = _("The body is longer than %(limit)d characters.") % {"limit": settings.KB_MAX_BODY_CHARS}
         return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
     return HttpResponse(render_html(content))
+
+
+@admin_required
+def export_page(request: HttpRequest) -> HttpResponse:
+    """The admins' download button: every note (or a tag's) with its images, as one zip."""
+    tags = [t for t in request.GET.getlist("tag") if t.strip()]
+    exclude = [t for t in request.GET.getlist("exclude_tag") if t.strip()]
+    if request.GET.get("download"):
+        from notes import exporting
+
+        export = exporting.build(exporting.select(tags=tags, exclude_tags=exclude))
+        # Spills to disk past a few MB, so a large export does not sit in memory.
+        out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+        exporting.write_zip(export, out)
+        out.seek(0)
+        name = f"kb-notes-{timezone.localdate():%Y%m%d}.zip"
+        return FileResponse(out, as_attachment=True, filename=name, content_type="application/zip")
+    context = {"tags": _tag_cloud()[:200], "count": Note.objects.count()}
+    return render(request, "notes/export.html", context)

@@ -106,9 +106,10 @@ def test_it_round_trips_export_import_export_losslessly(fixtures_dir, tmp_path, 
     second = tmp_path / "second"
     export_notes(second)
 
-    files = sorted(p.name for p in first.iterdir())
-    assert files == sorted(p.name for p in second.iterdir())
-    assert len(files) == 5
+    files = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file())
+    # Five notes and the one image they show, beside them under media/.
+    assert len(files) == 6 and sum(f.startswith("media/imported/") for f in files) == 1
     for name in files:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
