@@ -1,8 +1,8 @@
 #!/bin/sh
 # Start-up work for the containers: check config and wait for PostgreSQL. The web container
 # (gunicorn) then migrates and loads the starter notes on the very first start
-# (load_starter_notes does nothing once notes exist); the embedding worker (manage.py embed)
-# waits until web has applied the migrations, so only one container ever migrates.
+# (load_starter_notes does nothing once notes exist); the workers (manage.py embed and
+# deliver_webhooks) wait until web has applied the migrations, so only one container migrates.
 set -eu
 
 fail() { echo "docker-entrypoint: $*" >&2; exit 1; }
@@ -27,7 +27,7 @@ if [ "${1:-}" = "gunicorn" ]; then
     echo "docker-entrypoint: warning: /app/notes-sync is not writable by uid $(id -u);" \
       "export_notes will fail until you run 'chown $(id -u) notes-sync' on the host" >&2
   fi
-elif [ "${1:-}" = "python" ] && [ "${2:-}" = "manage.py" ] && [ "${3:-}" = "embed" ]; then
+elif [ "${1:-}" = "python" ] && [ "${2:-}" = "manage.py" ] && { [ "${3:-}" = "embed" ] || [ "${3:-}" = "deliver_webhooks" ]; }; then
   # migrate --check exits non-zero while migrations are unapplied (or the database is away).
   waited=0 limit="${KB_MIGRATE_WAIT_SECONDS:-300}"
   until python manage.py migrate --check >/dev/null 2>&1; do

@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each entry is one long-running manage.py command.
-WORKERS = [["embed", "--watch"]]
+WORKERS = [["embed", "--watch"], ["deliver_webhooks", "--watch"]]
 
 
 def _stop(signum, frame) -> None:
