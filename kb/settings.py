@@ -259,6 +259,40 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+
+# Uploaded images in S3-compatible object storage (AWS S3, MinIO, Garage, SeaweedFS, R2, Ceph)
+# instead of MEDIA_ROOT, so several web replicas see the same files. The bucket stays private:
+# kb streams each file through its own access check (notes.media), never a public URL.
+def s3_storage() -> dict | None:
+    """The STORAGES entry for the bucket named by KB_S3_BUCKET, or None for the local disk."""
+    bucket = os.environ.get("KB_S3_BUCKET", "").strip()
+    if not bucket:
+        return None
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ.get("KB_S3_ENDPOINT_URL", "").strip() or None,
+            "access_key": env_secret("KB_S3_ACCESS_KEY") or None,
+            "secret_key": env_secret("KB_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("KB_S3_REGION", "").strip() or None,
+            # Objects get no ACL (the bucket's own policy: private); nothing is overwritten
+            # (two uploads of "image.png" keep both, as on disk).
+            "default_acl": None,
+            "file_overwrite": False,
+            # Path-style addressing (endpoint/bucket/key) works with every S3-compatible
+            # server; virtual hosts need DNS per bucket, which MinIO in compose lacks.
+            "addressing_style": os.environ.get("KB_S3_ADDRESSING_STYLE", "path").strip(),
+            # Signed URLs (only ever made by kb itself, never shown to readers) live briefly.
+            "querystring_expire": 60,
+        },
+    }
+
+
+KB_S3_BUCKET = os.environ.get("KB_S3_BUCKET", "").strip()
+if KB_S3_BUCKET:
+    STORAGES["default"] = s3_storage()
+
 # Image uploads from the editor: size and type limits. SVG is left out on
 # purpose, since it can carry script.
 MARKDOWNX_UPLOAD_MAX_SIZE = int(os.environ.get("KB_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))

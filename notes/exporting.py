@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.db.models import QuerySet
 
-from notes import frontmatter
+from notes import frontmatter, media
 from notes.importing import IMAGE_RE
 from notes.models import Note
 
@@ -55,15 +55,11 @@ def tag_names(tags: list[str]) -> list[str]:
     return list(query.values_list("name", flat=True))
 
 
-def _media_file(url_path: str) -> Path | None:
-    """The file behind /media/<url_path>, if it is one of kb's images and exists."""
-    if not url_path.startswith(MEDIA_FOLDERS) or ".." in url_path.split("/"):
+def _media_file(url_path: str) -> bytes | None:
+    """The bytes behind /media/<url_path>, if it is one of kb's images and exists."""
+    if not url_path.startswith(MEDIA_FOLDERS):
         return None
-    root = Path(settings.MEDIA_ROOT).resolve()
-    path = (root / url_path).resolve()
-    if root not in path.parents or not path.is_file():
-        return None
-    return path
+    return media.read(url_path)
 
 
 def build(notes: QuerySet[Note]) -> Export:
@@ -77,11 +73,11 @@ def build(notes: QuerySet[Note]) -> Export:
             m = re.match(media + r"(.+)$", target)
             if not m:
                 return match.group(0)
-            path = _media_file(unquote(m.group(1)))
-            if path is None:
+            data = _media_file(unquote(m.group(1)))
+            if data is None:
                 missing.add(target)
                 return match.group(0)
-            export.files[f"media/{unquote(m.group(1))}"] = path.read_bytes()
+            export.files[f"media/{unquote(m.group(1))}"] = data
             return match.group(0).replace(target, f"media/{m.group(1)}")
 
         body = IMAGE_RE.sub(relative, note.body)

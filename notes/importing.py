@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.db import transaction
 
-from notes import frontmatter
+from notes import frontmatter, media
 from notes.models import Note
 
 FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -182,25 +182,22 @@ def _embeds_to_links(note: ParsedNote, source: Path, root: Path) -> None:
 
 
 def _store_image(path: Path, target: str) -> str:
-    """Copy an image into media; return its URL path under MEDIA_URL."""
+    """Copy an image into media storage; return its URL path under MEDIA_URL."""
     data = path.read_bytes()
-    media = Path(settings.MEDIA_ROOT)
     exported = EXPORTED_MEDIA_RE.match(target)
     if exported:
         # Back where the export found it, unless another image holds that name here.
-        dest = media / unquote(exported.group(1))
-        if media.resolve() in dest.resolve().parents:
-            if not dest.exists():
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(data)
-            if dest.read_bytes() == data:
-                return exported.group(1)  # the link exactly as it was before the export
+        name = media.clean_name(unquote(exported.group(1)))
+        if name is not None:
+            if not media.exists(name):
+                name = media.save(name, data)
+            if media.read(name) == data:
+                return _link_path(name) if name != unquote(exported.group(1)) else exported.group(1)
     digest = hashlib.sha1(data).hexdigest()[:10]
-    dest = media / "imported" / f"{digest}-{path.name}"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    if not dest.exists():
-        dest.write_bytes(data)
-    return f"imported/{_link_path(dest.name)}"
+    name = f"imported/{digest}-{path.name}"
+    if not media.exists(name):
+        name = media.save(name, data)
+    return _link_path(name)
 
 
 def _copy_images(note: ParsedNote, source: Path, report: Report, name: str, root: Path | None = None) -> None:

@@ -1,9 +1,12 @@
 from pathlib import Path
 
 from django import forms
+from django.core.files.storage import default_storage
 from django.http import JsonResponse
 from markdownx.forms import ImageForm
 from markdownx.views import ImageUploadView
+
+from notes import media
 
 
 class CheckedImageForm(ImageForm):
@@ -17,7 +20,10 @@ class CheckedImageUploadView(ImageUploadView):
 
     def form_valid(self, form):
         alt = Path(self.request.FILES["image"].name).stem.replace("[", "").replace("]", "")
-        path = form.save(commit=True)
+        # markdownx would link to storage.url(), which for a bucket is the bucket's own
+        # (signed, expiring) address: notes link to kb's access-checked /media/ view instead.
+        prepared = form.save(commit=False)
+        path = media.url_for(default_storage.save(prepared.path, prepared.image))
         # The editor inserts this at the cursor: on its own line, so dropping an
         # image at the start of "# heading" does not break the heading.
         return JsonResponse({"image_code": f"\n![{alt}]({path})\n"})

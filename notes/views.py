@@ -7,12 +7,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
-from django.views.static import serve
 from taggit.models import Tag
 
 from accounts.access import admin_required, edit_required, read_required
@@ -20,6 +19,7 @@ from history import revisions
 from history.diff import diff
 from history.models import Revision
 from notes.forms import NoteForm
+from notes.media import serve_media
 from notes.models import Note
 
 
@@ -189,26 +189,12 @@ def tag_detail(request: HttpRequest, tag: str) -> HttpResponse:
     return render(request, "notes/tag.html", {"tag": tag_obj, "page": page, "notes": page.object_list})
 
 
-# Linux refuses longer file names (and paths) with ENAMETOOLONG, which
-# django.views.static.serve would let through as a 500.
-MAX_MEDIA_NAME_BYTES = 255
-MAX_MEDIA_PATH_BYTES = 1024
-
-
 @read_required
 @require_safe
 def media(request: HttpRequest, path: str) -> HttpResponse:
-    # Uploaded images are few and small, so Django serves them, behind the
-    # same read check as the notes that show them.
-    encoded = path.encode("utf-8", "surrogatepass")
-    if len(encoded) > MAX_MEDIA_PATH_BYTES or any(
-        len(part) > MAX_MEDIA_NAME_BYTES for part in encoded.split(b"/")
-    ):
-        raise Http404("no such file")
-    try:
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
-    except OSError as exc:
-        raise Http404("no such file") from exc
+    # Uploaded images are few and small, so Django serves them (from disk or the
+    # bucket), behind the same read check as the notes that show them.
+    return serve_media(request, path)
 
 
 @edit_required

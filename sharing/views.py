@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.static import serve
 
 from accounts.access import edit_required
 from audit import log as audit
+from notes.media import serve_media
 from notes.models import Note
 from sharing.forms import ShareLinkForm
 from sharing.models import ShareLink
@@ -86,4 +86,4 @@ def shared_media(request: HttpRequest, token: str, path: str) -> HttpResponse:
     # Only images the shared note itself shows, never any other upload.
     if link is None or f"{settings.MEDIA_URL}{path}" not in link.note.body:
         raise Http404
-    return _private(serve(request, path, document_root=settings.MEDIA_ROOT))
+    return _private(serve_media(request, path))
