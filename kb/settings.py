@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Read-only pages read from DATABASE_REPLICA_URL when it is set (does nothing otherwise).
+    "kb.replica.ReplicaMiddleware",
     "accounts.middleware.ApiTokenMiddleware",
     # Lets audit events recorded from signals (logins, role changes) know the request.
     "audit.log.AuditRequestMiddleware",
@@ -129,8 +131,8 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
-    url = os.environ.get("DATABASE_URL", "").strip()
+def _database(url: str = "") -> dict:
+    url = url or os.environ.get("DATABASE_URL", "").strip()
     if not url:
         from kb.devdb import database_url
 
@@ -152,6 +154,19 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+# A streaming-replication standby for read-only pages (kb.replica). Tests point a second alias
+# at the test database itself, so the routing can be checked without a real standby.
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+KB_READ_REPLICA = bool(_replica_url)
+if _replica_url or TESTING:
+    DATABASES["replica"] = {
+        **(_database(_replica_url) if _replica_url else DATABASES["default"]),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["kb.replica.ReplicaRouter"]
+# How long after a visitor's own write their pages keep reading from the primary.
+KB_REPLICA_STICKY_SECONDS = int(os.environ.get("KB_REPLICA_STICKY_SECONDS", "15"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
