@@ -13,7 +13,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
@@ -94,3 +94,12 @@ class ReplicaMiddleware:
             and match.url_name in READ_ONLY_VIEWS
             and STICKY_COOKIE not in request.COOKIES
         )
+
+
+def read_alias() -> str:
+    """The alias raw SQL of a read should use (the ORM asks the router by itself)."""
+    return router.db_for_read(None)
+
+
+def read_connection():
+    return connections[read_alias()]

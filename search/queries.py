@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from kb.replica import read_connection
 from notes.models import REFERENCE_KEY_PREFIX, Note, hidden_reference_prefixes, twin_key
 from search import fusion, synonyms, typos
 from search.fusion import Evidence, fuse
@@ -113,7 +113,7 @@ class Results:
         page = self.ids[offset : offset + limit]
         by_id = {n.pk: n for n in Note.objects.filter(pk__in=page).only("id", "title", "slug", "import_key")}
         tags: dict[int, list[tuple[str, str]]] = {}
-        with connection.cursor() as cur:
+        with read_connection().cursor() as cur:
             cur.execute("SELECT note_id, plain FROM search_searchdocument WHERE note_id = ANY(%s)", [page])
             plain = dict(cur.fetchall())
             cur.execute(_PAGE_TAGS, [_note_ct(), page])
@@ -136,7 +136,7 @@ class Results:
     def facets(self) -> list[tuple[str, str, int]]:
         if not self.ids:
             return []
-        with connection.cursor() as cur:
+        with read_connection().cursor() as cur:
             cur.execute(_FACETS, [_note_ct(), self.ids])
             return cur.fetchall()
 
@@ -183,7 +183,7 @@ def _ranked(query: Query, mode: str, tag: str | None, language: str | None = Non
         # No viewer: a prefix no key has, so the tie-break changes nothing.
         "own": f"{REFERENCE_KEY_PREFIX}{language.split('-')[0].lower()}/" if language else "\x01",
     }
-    with connection.cursor() as cur:
+    with read_connection().cursor() as cur:
         cur.execute(sql, params)
         return [row[0] for row in cur.fetchall()]
 
@@ -247,7 +247,7 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
     if not sims:
         return Meaning({}, {}, set(), {})
     sql = _FLAGS.format(tag=_filters(tag).replace("note_id", "n.id"))
-    with connection.cursor() as cur:
+    with read_connection().cursor() as cur:
         cur.execute(
             sql,
             {
@@ -331,7 +331,7 @@ def in_language(ids: list[int], language: str) -> list[int]:
     the other is left out; a page found only in another language stays where it was.
     """
     language = language.split("-")[0].lower()
-    with connection.cursor() as cur:
+    with read_connection().cursor() as cur:
         cur.execute(
             "SELECT id, import_key FROM notes_note WHERE id = ANY(%s) AND starts_with(import_key, %s)",
             [ids, REFERENCE_KEY_PREFIX],
@@ -377,7 +377,7 @@ def _coverage(query: Query, ids: list[int]) -> dict[int, float]:
         return {}
     terms = [t.tsquery() for t in query.terms]
     parts = " + ".join("(document @@ %s::tsquery)::int" for _ in terms)
-    with connection.cursor() as cur:
+    with read_connection().cursor() as cur:
         cur.execute(
             f"SELECT note_id, ({parts})::float / %s FROM search_searchdocument WHERE note_id = ANY(%s)",
             [*terms, len(terms), ids],
@@ -386,7 +386,7 @@ def _coverage(query: Query, ids: list[int]) -> dict[int, float]:
 
 
 def _title_key(note_id: int) -> str:
-    with connection.cursor() as cur:
+    with read_connection().cursor() as cur:
         cur.execute("SELECT title_key FROM search_searchdocument WHERE note_id = %s", [note_id])
         row = cur.fetchone()
     return row[0] if row else ""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import transaction
 
+from kb.replica import read_alias, read_connection
 from search.tokenize import Query, singular
 
 # Candidates: trigram neighbours (pg_trgm GIN) plus words of similar length sharing the first
@@ -21,7 +22,7 @@ SELECT word, ndoc FROM search_word WHERE ndoc >= %(min_ndoc)s
 def known(words: list[str], prefixes: set[str]) -> dict[str, int]:
     """Vocabulary words among ``words`` with their note counts (prefixes: any word they start)."""
     found: dict[str, int] = {}
-    with connection.cursor() as cur:
+    with read_connection().cursor() as cur:
         cur.execute("SELECT word, ndoc FROM search_word WHERE word = ANY(%s)", [words])
         found.update(cur.fetchall())
         for p in prefixes - set(found):
@@ -57,7 +58,7 @@ def corrections(word: str, min_ndoc: int = 1) -> list[str]:
         "longest": len(word) + limit,
         "min_ndoc": min_ndoc,
     }
-    with transaction.atomic(), connection.cursor() as cur:
+    with transaction.atomic(using=read_alias()), read_connection().cursor() as cur:
         # The planner guesses a sequential scan for "%" on a table this small; the GIN index
         # is about ten times faster (2 ms against 19 ms at 25,000 words).
         cur.execute("SET LOCAL enable_seqscan = off")
@@ -85,7 +86,7 @@ def _surface_forms(words: list[tuple[str, int]]) -> list[str]:
     plural_of = {p: w for w, _ in words for p in _plurals(w)}
     if not plural_of:
         return [w for w, _ in words]
-    with connection.cursor() as cur:
+    with read_connection().cursor() as cur:
         cur.execute("SELECT word, ndoc FROM search_word WHERE word = ANY(%s)", [sorted(plural_of)])
         plurals = cur.fetchall()
     out = []

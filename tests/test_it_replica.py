@@ -42,6 +42,14 @@ def test_read_only_pages_read_from_the_replica(with_replica, editor_client, make
     for url in ["/notes/ports/", "/notes/", "/search/?q=docker", "/api/search?q=docker", "/tags/network/"]:
         primary, standby = _get(editor_client, url)
         assert standby and not primary, url
+    # Search's own SQL (raw cursors on the lexical index) follows the router too.
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections["replica"]) as standby,
+    ):
+        assert editor_client.get("/api/search?q=docker").json()["results"]
+    assert any("search_" in q["sql"] for q in standby.captured_queries)
+    assert not any("search_" in q["sql"] for q in primary.captured_queries)
     # The edit form is not a read-only view: it must see the latest revision.
     primary, standby = _get(editor_client, "/notes/ports/edit/")
     assert primary and not standby

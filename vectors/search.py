@@ -14,8 +14,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
 
-from django.db import connection, transaction
+from django.db import transaction
 
+from kb.replica import read_alias, read_connection
 from vectors.backends import Backend, EmbeddingError, backend
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def _dims_ready(table: str, model: Backend) -> int:
     cached = _ready.get(key)
     if cached and now - cached[0] < READY_TTL:
         return cached[1]
-    with connection.cursor() as cur:
+    with read_connection().cursor() as cur:
         cur.execute(
             f"SELECT dims FROM {table} WHERE model = %s AND embedding IS NOT NULL LIMIT 1", [model.name]
         )
@@ -97,7 +98,7 @@ def _nearest(
         return []
     literal = "[" + ",".join(f"{x:.6g}" for x in vector) + "]"
     sql = _NEAREST.format(cols=cols, table=table, dims=int(dims), extra=extra)
-    with transaction.atomic(), connection.cursor() as cur:
+    with transaction.atomic(using=read_alias()), read_connection().cursor() as cur:
         cur.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, k)}")
         # The model filter is applied after the index scan; keep scanning until k rows pass it.
         cur.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
