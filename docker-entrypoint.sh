@@ -16,7 +16,9 @@ esac
 
 python manage.py wait_for_db --timeout "${KB_DB_WAIT_SECONDS:-60}"
 
-if [ "${1:-}" = "gunicorn" ]; then
+# KB_MIGRATE=0 (the second and further web replicas of docker-compose.scale.yml): serve, and
+# leave migrating to the one replica that does, like the workers below.
+if [ "${1:-}" = "gunicorn" ] && [ "${KB_MIGRATE:-1}" != 0 ]; then
   python manage.py migrate --noinput
   # After an upgrade that changed the renderer: rebuild stale HTML and the wiki-link table
   # (both do nothing when everything is current).
@@ -27,7 +29,7 @@ if [ "${1:-}" = "gunicorn" ]; then
     echo "docker-entrypoint: warning: /app/notes-sync is not writable by uid $(id -u);" \
       "export_notes will fail until you run 'chown $(id -u) notes-sync' on the host" >&2
   fi
-elif [ "${1:-}" = "python" ] && [ "${2:-}" = "manage.py" ] && { [ "${3:-}" = "embed" ] || [ "${3:-}" = "deliver_webhooks" ]; }; then
+elif [ "${1:-}" = "gunicorn" ] || { [ "${1:-}" = "python" ] && [ "${2:-}" = "manage.py" ] && { [ "${3:-}" = "embed" ] || [ "${3:-}" = "deliver_webhooks" ]; }; }; then
   # migrate --check exits non-zero while migrations are unapplied (or the database is away).
   waited=0 limit="${KB_MIGRATE_WAIT_SECONDS:-300}"
   until python manage.py migrate --check >/dev/null 2>&1; do

@@ -179,3 +179,37 @@ def test_migrate_media_copies_the_disk_files_once(bucket, settings, capsys):
 def test_migrate_media_refuses_without_a_bucket():
     with pytest.raises(CommandError, match="KB_S3_BUCKET is not set"):
         call_command("migrate_media")
+
+
+def test_backup_media_and_migrate_media_restore_a_bucket(bucket, tmp_path, capsys, s3_endpoint, settings):
+    bucket.put_object(Bucket=bucket.kb_bucket, Key="uploads/a.png", Body=png("red"))
+    bucket.put_object(Bucket=bucket.kb_bucket, Key="imported/deep/b.png", Body=png("blue"))
+    call_command("backup_media", str(tmp_path / "backup"))
+    assert "2 copied" in capsys.readouterr().out
+    assert (tmp_path / "backup" / "imported" / "deep" / "b.png").read_bytes() == png("blue")
+    call_command("backup_media", str(tmp_path / "backup"))
+    assert "0 copied, 2 already there" in capsys.readouterr().out
+    # Into an empty bucket, as after losing the old one.
+    for key in ("uploads/a.png", "imported/deep/b.png"):
+        bucket.delete_object(Bucket=bucket.kb_bucket, Key=key)
+    call_command("migrate_media", "--from", str(tmp_path / "backup"), "--no-progress")
+    assert keys(bucket) == {"uploads/a.png": png("red"), "imported/deep/b.png": png("blue")}
+
+
+def test_create_bucket_makes_the_bucket_once(s3_endpoint, settings, monkeypatch, capsys):
+    name = f"kb-new-{uuid.uuid4().hex[:12]}"
+    for key, value in {
+        "KB_S3_BUCKET": name,
+        "KB_S3_ENDPOINT_URL": s3_endpoint,
+        "KB_S3_REGION": s3server.REGION,
+        "KB_S3_ACCESS_KEY": s3server.ACCESS_KEY,
+        "KB_S3_SECRET_KEY": s3server.SECRET_KEY,
+    }.items():
+        monkeypatch.setenv(key, value)
+    settings.STORAGES = {**settings.STORAGES, "default": kb_settings.s3_storage()}
+    settings.KB_S3_BUCKET = name
+    call_command("create_bucket")
+    call_command("create_bucket")
+    assert capsys.readouterr().out.splitlines() == [f"created bucket {name}", f"bucket {name} exists"]
+    default_storage.save("uploads/x.txt", io.BytesIO(b"x"))
+    assert default_storage.exists("uploads/x.txt")
