@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 ACTIONS = [
     ("", _("All actions")),
@@ -24,9 +25,13 @@ LABELS = dict(ACTIONS)
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), choices=ACTIONS, required=False)
-    who = forms.CharField(label=_("Who"), required=False, max_length=150)
+    who = forms.CharField(label=pgettext_lazy("audit", "Who"), required=False, max_length=150)
     address = forms.GenericIPAddressField(label=_("Address"), required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def apply(self, events):

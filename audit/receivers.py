@@ -35,11 +35,15 @@ def login_failed(sender, credentials, request=None, **kwargs) -> None:
 
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="audit.roles")
 def roles_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    if action not in ("post_add", "post_remove", "pre_clear") or reverse:
+    if action not in ("post_add", "pre_remove", "pre_clear") or reverse:
         return
     if action == "pre_clear":
         names = list(instance.groups.filter(name__in=ROLES).values_list("name", flat=True))
-    else:
+    elif action == "pre_remove":
+        # remove() is given every role to drop; record only those the user had.
+        held = instance.groups.filter(pk__in=pk_set or [], name__in=ROLES)
+        names = list(held.values_list("name", flat=True))
+    else:  # post_add: Django leaves out groups the user already had
         names = list(Group.objects.filter(pk__in=pk_set or [], name__in=ROLES).values_list("name", flat=True))
     if not names:
         return

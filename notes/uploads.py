@@ -31,4 +31,6 @@ class CheckedImageUploadView(ImageUploadView):
     def form_invalid(self, form):
         # markdownx renders a template for non-AJAX posts, but this view has none;
         # every client of this endpoint can read a JSON error.
-        return JsonResponse(form.errors, status=400)
+        # A file Pillow cannot open fails twice (ImageField, then markdownx's own "no files"
+        # check on the now empty field); the first reason is the true one.
+        return JsonResponse({field: list(errors)[:1] for field, errors in form.errors.items()}, status=400)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -68,6 +70,9 @@ def _gone(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "sharing/gone.html", status=404))
 
 
+_WIKILINK_RE = re.compile(r'<a class="wikilink"[^>]*>(.*?)</a>', re.S)
+
+
 def shared_note(request: HttpRequest, token: str) -> HttpResponse:
     link = ShareLink.objects.for_token(token)
     if link is None:
@@ -77,7 +82,9 @@ def shared_note(request: HttpRequest, token: str) -> HttpResponse:
     # Uploaded images are served through the link too, so they show on a private site.
     media = settings.MEDIA_URL
     html = note.body_html.replace(f'src="{media}', f'src="{link.get_absolute_url()}media/')
-    context = {"note": note, "link": link, "body_html": html}
+    # [[wiki links]] lead into the site, which a link's reader may not see: keep their text only.
+    html = _WIKILINK_RE.sub(r'<span class="wikilink">\1</span>', html)
+    context = {"note": note, "link": link, "body_html": html, "diagrams": 'class="mermaid-diagram"' in html}
     return _private(render(request, "sharing/shared.html", context))
 
 

@@ -65,6 +65,9 @@ def test_it_assigns_roles_from_the_command_line(django_user_model, monkeypatch):
     assert list(hanako.groups.values_list("name", flat=True)) == ["readers"]
     with pytest.raises(CommandError, match="no user named"):
         call_command("set_role", "ghost", "admin", stdout=out)
+    # Without a terminal (pytest's stdin is not one) it says how, instead of a getpass traceback.
+    with pytest.raises(CommandError, match="--password-from-env"):
+        call_command("set_role", "jiro", "editor", "--create", stdout=out)
 
 
 def test_it_refuses_weak_passwords_for_new_accounts(monkeypatch):

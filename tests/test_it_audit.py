@@ -62,6 +62,8 @@ def test_it_records_role_changes(editor, django_user_model, admin_client):
     ]
     event = AuditEvent.objects.get(action="role.add")
     assert (event.target, event.detail, event.actor_name) == ("editor", {"roles": ["admins"]}, "")
+    # Only the role the user really had is recorded as taken away, not every role.
+    assert AuditEvent.objects.get(action="role.remove").detail == {"roles": ["editors"]}
     # The same from a request: the admin who did it is recorded.
     user = django_user_model.objects.create_user("new")
     AuditEvent.objects.all().delete()

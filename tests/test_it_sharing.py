@@ -119,3 +119,14 @@ def test_it_serves_the_notes_images_and_no_others(anon, editor_client, make_note
     assert image.status_code == 200 and b"".join(image.streaming_content).endswith(b"shown")
     assert anon.get(f"{link.get_absolute_url()}media/uploads/other.png").status_code == 404
     assert anon.get("/media/uploads/shown.png").status_code == 302
+
+
+def test_a_shared_page_keeps_wiki_link_text_but_links_nowhere_in_the_site(client, editor, make_note):
+    from sharing.models import ShareLink
+
+    make_note(title="Other", slug="other", body="private neighbour")
+    note = make_note(title="Shared", slug="shared", body="See [[Other]] and [[Nobody yet]].")
+    link = ShareLink.create(note, user=editor, days=None)
+    page = client.get(link.get_absolute_url()).content.decode()
+    assert '<span class="wikilink">Other</span>' in page
+    assert "/wiki/" not in page and 'href="/notes/other/' not in page

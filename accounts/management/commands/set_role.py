@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import getpass
+import sys
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -42,6 +43,8 @@ class Command(BaseCommand):
                 if not password:
                     raise CommandError(f"environment variable {password_from_env} is empty or unset")
             else:
+                if not sys.stdin.isatty():
+                    raise CommandError("no terminal to ask for the password: use --password-from-env NAME")
                 password = getpass.getpass(f"Password for {username}: ")
             user = User(username=username)
             try:
