@@ -12,6 +12,7 @@ from lookup.models import (
     MAX_TASKS,
     Entry,
 )
+from notes.forms import check_tag_limits
 from notes.models import Note
 
 
@@ -67,17 +68,7 @@ class EntryForm(forms.Form):
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data["tags"].replace("、", ",").replace(",", " ")
         tags = [t.lower() for t in raw.split() if t]
-        for tag in tags:
-            if len(tag) > MAX_TAG_CHARS:
-                raise forms.ValidationError(
-                    _("The tag “%(tag)s…” is too long (the limit is %(limit)d characters)."),
-                    params={"tag": tag[:30], "limit": MAX_TAG_CHARS},
-                )
-        if len(tags) > MAX_TAGS:
-            raise forms.ValidationError(
-                _("Too many tags (%(count)d; the limit is %(limit)d)."),
-                params={"count": len(tags), "limit": MAX_TAGS},
-            )
+        check_tag_limits(tags, MAX_TAG_CHARS, MAX_TAGS)
         return tags
 
     def clean_note(self) -> Note | None:

@@ -7,11 +7,24 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.fields import MarkdownxFormField
 from taggit.forms import TagField
 
+# The same tag limits as an import (taggit's Tag.name and Tag.slug columns hold 100 characters).
+from notes.frontmatter import MAX_TAG_CHARS, MAX_TAGS
 from notes.models import Note
 
-# taggit's Tag.name and Tag.slug columns hold 100 characters.
-MAX_TAG_CHARS = 100
-MAX_TAGS = 50
+
+def check_tag_limits(tags: list[str], max_chars: int, max_count: int, length=len) -> None:
+    """Raise a form error for a tag longer than ``max_chars`` (by ``length``) or too many tags."""
+    for tag in tags:
+        if length(tag) > max_chars:
+            raise forms.ValidationError(
+                _("The tag “%(tag)s…” is too long (the limit is %(limit)d characters)."),
+                params={"tag": tag[:30], "limit": max_chars},
+            )
+    if len(tags) > max_count:
+        raise forms.ValidationError(
+            _("Too many tags (%(count)d; the limit is %(limit)d)."),
+            params={"count": len(tags), "limit": max_count},
+        )
 
 
 class NoteForm(forms.ModelForm):
@@ -44,18 +57,10 @@ class NoteForm(forms.ModelForm):
 
     def clean_tags(self) -> list[str]:
         tags = self.cleaned_data["tags"]
-        for tag in tags:
-            # NFKC in slugify can lengthen a name (㍿ is four letters), so the slug is checked too.
-            if len(tag) > MAX_TAG_CHARS or len(slugify(tag, allow_unicode=True)) > MAX_TAG_CHARS:
-                raise forms.ValidationError(
-                    _("The tag “%(tag)s…” is too long (the limit is %(limit)d characters)."),
-                    params={"tag": tag[:30], "limit": MAX_TAG_CHARS},
-                )
-        if len(tags) > MAX_TAGS:
-            raise forms.ValidationError(
-                _("Too many tags (%(count)d; the limit is %(limit)d)."),
-                params={"count": len(tags), "limit": MAX_TAGS},
-            )
+        # NFKC in slugify can lengthen a name (㍿ is four letters), so the slug is checked too.
+        check_tag_limits(
+            tags, MAX_TAG_CHARS, MAX_TAGS, length=lambda t: max(len(t), len(slugify(t, allow_unicode=True)))
+        )
         return tags
 
     def clean_body(self) -> str:
