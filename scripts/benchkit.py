@@ -8,7 +8,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,39 @@ def collect_static() -> None:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
     )
+
+
+@contextmanager
+def served_scratch_database(
+    env: dict[str, str] | None = None, threads: int = 1
+) -> Iterator[Callable[[], str]]:
+    """A throw-away copy of the test database, and a function that serves it with gunicorn.
+
+    The caller seeds the database, then calls the function for the base URL; on exit the
+    server stops and the database is dropped, also after an error.
+    """
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    procs = []
+
+    def serve() -> str:
+        collect_static()
+        proc, base = start_gunicorn(
+            {"DATABASE_URL": database_url(connection.settings_dict), **(env or {})}, threads=threads
+        )
+        procs.append(proc)
+        return base
+
+    try:
+        yield serve
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=30)
+        connection.close()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def start_gunicorn(

@@ -30,11 +30,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from scripts import hostile  # noqa: E402
-from scripts.benchkit import collect_static, database_url, start_gunicorn  # noqa: E402
+from scripts.benchkit import served_scratch_database  # noqa: E402
 
 
 def seed() -> tuple[dict[str, str], object]:
@@ -93,14 +92,9 @@ def main() -> int:
     parser.add_argument("--max-seconds", type=float, default=3.0)
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    proc = None
-    try:
+    with served_scratch_database({"KB_EMBEDDINGS": "off"}, threads=4) as serve:
         values, admin = seed()
-        url = database_url(connection.settings_dict)
-        collect_static()
-        proc, base = start_gunicorn({"DATABASE_URL": url, "KB_EMBEDDINGS": "off"}, threads=4)
+        base = serve()
         probes = list(hostile.probes(values))
         results: list[tuple[str, hostile.Probe, int, float]] = []
         started = time.perf_counter()
@@ -109,12 +103,6 @@ def main() -> int:
                 answers = pool.map(lambda p, auth=auth: send(base, p, auth), probes)
                 results += [(who, p, s, t) for p, (s, t) in zip(probes, answers, strict=True)]
         elapsed = time.perf_counter() - started
-    finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
     by_class: dict[str, dict[str, int]] = {}
     for who, _, status, _ in results:

@@ -31,9 +31,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 
-from scripts.benchkit import collect_static, database_url, start_gunicorn  # noqa: E402
+from scripts.benchkit import served_scratch_database  # noqa: E402
 
 MIX = [
     "/",
@@ -88,18 +87,13 @@ def main() -> int:
         "--embeddings", default="off", help="KB_EMBEDDINGS for the server (off: lexical search only)"
     )
     args = parser.parse_args()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    proc = None
-    try:
+    with served_scratch_database({"KB_EMBEDDINGS": args.embeddings}, threads=4) as serve:
         call_command("load_starter_notes")
         from notes.models import Note
 
         slug = Note.objects.order_by("pk").values_list("slug", flat=True).first()
         urls = [u.format(slug=slug) for u in MIX]
-        collect_static()
-        env = {"DATABASE_URL": database_url(connection.settings_dict), "KB_EMBEDDINGS": args.embeddings}
-        proc, base = start_gunicorn(env, threads=4)
+        base = serve()
         for url in urls:  # warm both workers
             for _ in range(2):
                 client(base, [url], time.perf_counter() + 0.001, 0, {}, [])
@@ -116,12 +110,6 @@ def main() -> int:
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
-    finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
-        connection.close()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
     per_url: dict[str, list[float]] = {}
     for r in results:
