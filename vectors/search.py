@@ -17,6 +17,7 @@ from threading import Lock
 from django.db import transaction
 
 from kb.replica import read_alias, read_connection
+from notes.models import REFERENCE_KEY_PREFIX
 from vectors.backends import Backend, EmbeddingError, backend
 
 log = logging.getLogger(__name__)
@@ -83,9 +84,10 @@ ORDER BY embedding::vector({dims}) <=> %(q)s::vector({dims}) LIMIT %(k)s
 def _nearest(
     table: str, cols: str, q: str, k: int, extra: str = "", params: dict | None = None
 ) -> list[tuple]:
-    model = backend()
-    if model is None or not q.strip():
+    chosen = backend()
+    if chosen is None or not q.strip():
         return []
+    model = chosen.part(table)
     dims = _dims_ready(table, model)
     if not dims:
         return []
@@ -106,9 +108,19 @@ def _nearest(
         return cur.fetchall()
 
 
-def nearest_chunks(q: str, k: int = 50) -> list[Neighbour]:
-    """Note sections closest in meaning to ``q``, best first (one note may appear twice)."""
-    rows = _nearest("vectors_notechunk", "id, note_id, text", q, k)
+# The team's own notes: not imported reference pages.
+_OWN = "AND note_id IN (SELECT id FROM notes_note WHERE NOT starts_with(coalesce(import_key, ''), %(reference)s))"
+
+
+def nearest_chunks(q: str, k: int = 50, own: bool = False) -> list[Neighbour]:
+    """Note sections closest in meaning to ``q``, best first (one note may appear twice).
+
+    ``own`` keeps to the team's notes: thousands of reference pages in the query's own
+    language can fill every one of the ``k`` places before a team note in the other
+    language is reached, so search asks for both lists.
+    """
+    extra, params = (_OWN, {"reference": REFERENCE_KEY_PREFIX}) if own else ("", None)
+    rows = _nearest("vectors_notechunk", "id, note_id, text", q, k, extra=extra, params=params)
     return [Neighbour(id=r[0], note_id=r[1], text=r[2], similarity=float(r[3])) for r in rows]
 
 

@@ -50,10 +50,11 @@ class Progress:
     failed: int = 0
 
 
-def pending(model: str) -> int:
+def pending(backend: Backend) -> int:
     with connection.cursor() as cur:
         total = 0
         for table in _KEYS:
+            model = backend.part(table).name
             cur.execute(f"SELECT count(*) FROM {table} WHERE embedding IS NULL OR model <> %s", [model])
             total += cur.fetchone()[0]
         return total
@@ -92,18 +93,19 @@ def run_batch(backend: Backend, batch: int = 32) -> int:
     """Embed one batch from each table; returns how many rows got a vector."""
     done = 0
     for table in _KEYS:
-        rows = claim(table, backend.name, batch)
+        model = backend.part(table)
+        rows = claim(table, model.name, batch)
         if not rows:
             continue
         texts = [r[1] for r in rows]
         # Identical passages (the same command on several pages) are embedded once.
         unique = list(dict.fromkeys(texts))
         try:
-            vectors = dict(zip(unique, backend.passages(unique), strict=True))
+            vectors = dict(zip(unique, model.passages(unique), strict=True))
         except Exception:
             release(table, rows)  # let another try (or this one, later) instead of waiting for the lease
             raise
-        done += store(table, backend.name, rows, [vectors[t] for t in texts])
+        done += store(table, model.name, rows, [vectors[t] for t in texts])
     return done
 
 
@@ -112,16 +114,17 @@ def drain(backend: Backend, batch: int = 32, progress: Callable[[int], None] | N
     total = 0
     while True:
         n = run_batch(backend, batch)
-        if n == 0 and not _claimable(backend.name):
+        if n == 0 and not _claimable(backend):
             return total
         total += n
         if progress:
             progress(n)
 
 
-def _claimable(model: str) -> bool:
+def _claimable(backend: Backend) -> bool:
     with connection.cursor() as cur:
         for table in _KEYS:
+            model = backend.part(table).name
             cur.execute(
                 f"SELECT 1 FROM {table} WHERE (embedding IS NULL OR model <> %s)"
                 " AND (claimed_until IS NULL OR claimed_until < now()) LIMIT 1",

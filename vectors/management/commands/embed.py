@@ -38,7 +38,7 @@ class Command(BaseCommand):
             self._watch(model, batch, interval)
             return
         chunks, entries = sweep()
-        total = worker.pending(model.name)
+        total = worker.pending(model)
         self.stdout.write(
             f"{model.name}: {total} rows to embed ({chunks} note chunks and {entries} entries refreshed)"
         )
