@@ -375,7 +375,8 @@ KB_EMBEDDINGS_TIMEOUT = float(os.environ.get("KB_EMBEDDINGS_TIMEOUT", "30"))
 # The remote model's similarity scale for fusion (vectors.backends.Backend.spread/floor).
 KB_EMBEDDINGS_SPREAD = float(os.environ.get("KB_EMBEDDINGS_SPREAD", "0") or 0)
 KB_EMBEDDINGS_FLOOR = float(os.environ.get("KB_EMBEDDINGS_FLOOR", "0") or 0)
-# Threads the in-process model may use per process (empty: all cores).
+# Threads the in-process model may use per process. Empty: one in web processes (a query is
+# one short sentence, and requests already run side by side), every core in `manage.py embed`.
 KB_EMBEDDINGS_THREADS = int(os.environ.get("KB_EMBEDDINGS_THREADS", "0")) or None
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

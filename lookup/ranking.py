@@ -45,12 +45,12 @@ _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _ASCII_WORD_RE = re.compile(r"(?<![\w-])[a-z0-9][a-z0-9._+-]*")
 
 
-def synonym_groups() -> list[list[str]]:
+def synonym_groups() -> list[set[str]]:
     try:
         from search.synonyms import groups
     except ImportError:  # search app not installed
         return []
-    return list(groups())
+    return groups()  # the shared list itself: its parsed form is cached while it is unchanged
 
 
 def term_weight(term: Term) -> float:

@@ -337,7 +337,24 @@ def _synonym_key(word: str) -> str:
     return singular(norm) or norm
 
 
+# The last groups list seen and its map: search.synonyms.groups() hands out the same list
+# until the groups change, and building the map from ~600 learnt pairs took longer than the
+# rest of parsing a query.
+_last_map: tuple[object, dict[str, list[str]]] | None = None
+
+
 def _synonym_map(groups: Iterable[Iterable[str]] | None) -> dict[str, list[str]]:
+    global _last_map
+    last = _last_map
+    if last is not None and last[0] is groups:
+        return last[1]
+    out = _build_synonym_map(groups)
+    if isinstance(groups, list):
+        _last_map = (groups, out)
+    return out
+
+
+def _build_synonym_map(groups: Iterable[Iterable[str]] | None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for group in groups or ():
         members = [normalize(w).strip() for w in group if w.strip()]

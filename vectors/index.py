@@ -18,15 +18,20 @@ _ensured: set[tuple[str, int]] = set()
 TABLES = ("vectors_notechunk", "vectors_entryvector")
 
 
-def index_name(table: str, dims: int) -> str:
-    return f"{table.removeprefix('vectors_')}_hnsw_{int(dims)}"
+# The team's own note passages get an index of their own (vectors.search.nearest_chunks(own=True)):
+# scanning the whole index for them walked through thousands of reference pages first.
+OWN = ("vectors_notechunk", "own_", " AND NOT reference")
 
 
-def create_sql(table: str, dims: int) -> str:
+def index_name(table: str, dims: int, prefix: str = "") -> str:
+    return f"{table.removeprefix('vectors_')}_{prefix}hnsw_{int(dims)}"
+
+
+def create_sql(table: str, dims: int, prefix: str = "", condition: str = "") -> str:
     dims = int(dims)
     return (
-        f"CREATE INDEX IF NOT EXISTS {index_name(table, dims)} ON {table} "
-        f"USING hnsw ((embedding::vector({dims})) vector_cosine_ops) WHERE dims = {dims}"
+        f"CREATE INDEX IF NOT EXISTS {index_name(table, dims, prefix)} ON {table} "
+        f"USING hnsw ((embedding::vector({dims})) vector_cosine_ops) WHERE dims = {dims}{condition}"
     )
 
 
@@ -38,17 +43,17 @@ def ensure(dims: int) -> None:
     """
     if dims <= 0 or dims > 2000:  # pgvector's HNSW limit for vector
         return
-    for table in TABLES:
-        key = (connection.alias + ":" + connection.settings_dict["NAME"] + table, dims)
+    for table, prefix, condition in [(t, "", "") for t in TABLES] + [OWN]:
+        key = (connection.alias + ":" + connection.settings_dict["NAME"] + table + prefix, dims)
         if key in _ensured:
             continue
         with connection.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [index_name(table, dims)])
+            cur.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [index_name(table, dims, prefix)])
             exists = cur.fetchone() is not None
         if not exists:
             try:
                 with transaction.atomic(), connection.cursor() as cur:
-                    cur.execute(create_sql(table, dims))
+                    cur.execute(create_sql(table, dims, prefix, condition))
             except DatabaseError as exc:
                 log.warning("no HNSW index for %s dimensions on %s: %s", dims, table, exc)
                 continue

@@ -31,6 +31,9 @@ class NoteChunk(models.Model):
     position = models.PositiveIntegerField()
     heading = models.CharField(max_length=300, blank=True)
     text = models.TextField()  # what is embedded, and the snippet of a hit found by meaning
+    # An imported reference page (tldr): search.meaning asks for the team's own notes apart,
+    # through a partial HNSW index WHERE NOT reference (vectors.index).
+    reference = models.BooleanField(default=False)
     digest = models.CharField(max_length=32)  # md5 of text
     # md5 of the note's title and body when chunked: the sweep finds notes changed without a signal.
     source_digest = models.CharField(max_length=32)

@@ -17,12 +17,11 @@ from threading import Lock
 from django.db import transaction
 
 from kb.replica import read_alias, read_connection
-from notes.models import REFERENCE_KEY_PREFIX
 from vectors.backends import Backend, EmbeddingError, backend
 
 log = logging.getLogger(__name__)
 
-CACHE_SIZE = 256
+CACHE_SIZE = 512  # query vectors (a blend caches two per query: one per table)
 READY_TTL = 30.0  # seconds a "vectors exist" answer is trusted
 EF_SEARCH = 100
 
@@ -108,10 +107,6 @@ def _nearest(
         return cur.fetchall()
 
 
-# The team's own notes: not imported reference pages.
-_OWN = "AND note_id IN (SELECT id FROM notes_note WHERE NOT starts_with(coalesce(import_key, ''), %(reference)s))"
-
-
 def nearest_chunks(q: str, k: int = 50, own: bool = False) -> list[Neighbour]:
     """Note sections closest in meaning to ``q``, best first (one note may appear twice).
 
@@ -119,8 +114,8 @@ def nearest_chunks(q: str, k: int = 50, own: bool = False) -> list[Neighbour]:
     language can fill every one of the ``k`` places before a team note in the other
     language is reached, so search asks for both lists.
     """
-    extra, params = (_OWN, {"reference": REFERENCE_KEY_PREFIX}) if own else ("", None)
-    rows = _nearest("vectors_notechunk", "id, note_id, text", q, k, extra=extra, params=params)
+    # The same condition as the partial index vectors.index.OWN, so the planner picks it.
+    rows = _nearest("vectors_notechunk", "id, note_id, text", q, k, extra="AND NOT reference" if own else "")
     return [Neighbour(id=r[0], note_id=r[1], text=r[2], similarity=float(r[3])) for r in rows]
 
 

@@ -28,11 +28,11 @@ ENTRY_DIGEST = (
 )
 
 _UPSERT_CHUNK = """
-INSERT INTO vectors_notechunk (note_id, position, heading, text, digest, source_digest, model, dims)
-VALUES (%s, %s, %s, %s, %s, %s, '', 0)
+INSERT INTO vectors_notechunk (note_id, position, heading, text, digest, source_digest, reference, model, dims)
+VALUES (%s, %s, %s, %s, %s, %s, %s, '', 0)
 ON CONFLICT (note_id, position) DO UPDATE SET
     heading = EXCLUDED.heading, text = EXCLUDED.text, source_digest = EXCLUDED.source_digest,
-    digest = EXCLUDED.digest,
+    digest = EXCLUDED.digest, reference = EXCLUDED.reference,
     -- an unchanged passage keeps its vector; a changed one goes back in the queue
     embedding = CASE WHEN vectors_notechunk.digest = EXCLUDED.digest THEN vectors_notechunk.embedding END,
     claimed_until = CASE WHEN vectors_notechunk.digest = EXCLUDED.digest
@@ -72,10 +72,14 @@ def chunk_notes(notes: Iterable[tuple[int, str, str, str | None]]) -> int:
     with transaction.atomic(), connection.cursor() as cur:
         for note_id, title, body, import_key in notes:
             source = md5(f"{NOTE_VERSION}\n{title}\n{body}")
-            chunks = chunk_note(title, body, reference=(import_key or "").startswith(REFERENCE_KEY_PREFIX))
+            reference = (import_key or "").startswith(REFERENCE_KEY_PREFIX)
+            chunks = chunk_note(title, body, reference=reference)
             cur.executemany(
                 _UPSERT_CHUNK,
-                [(note_id, c.position, c.heading[:300], c.text, md5(c.text), source) for c in chunks],
+                [
+                    (note_id, c.position, c.heading[:300], c.text, md5(c.text), source, reference)
+                    for c in chunks
+                ],
             )
             cur.execute(
                 "DELETE FROM vectors_notechunk WHERE note_id = %s AND position >= %s", [note_id, len(chunks)]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, close_old_connections
 
@@ -27,7 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=2.0, help="Seconds between polls with --watch.")
 
     def handle(self, *args, watch: bool, batch: int, interval: float, **options) -> None:
-        model = backend()
+        # Web processes embed one short query each on one thread; this one has whole batches.
+        model = backend(threads=settings.KB_EMBEDDINGS_THREADS or os.cpu_count() or 1)
         if model is None:
             self.stdout.write("Embeddings are switched off (KB_EMBEDDINGS=off); nothing to do.")
             return
