@@ -29,6 +29,14 @@ ON CONFLICT (word) DO UPDATE SET ndoc = search_word.ndoc + EXCLUDED.ndoc"""
 _COUNT_DOWN = "UPDATE search_word SET ndoc = ndoc - 1 WHERE word = ANY(%s)"
 _DROP_UNUSED = "DELETE FROM search_word WHERE ndoc <= 0 AND word = ANY(%s)"
 _SET_WORDS = "INSERT INTO search_word (word, ndoc) SELECT * FROM unnest(%s::text[], %s::int[])"
+# Bulk forms for index_notes: per-word counts in one statement each.
+_OLD_LEXEMES_MANY = (
+    "SELECT note_id, tsvector_to_array(document) FROM search_searchdocument WHERE note_id = ANY(%s)"
+)
+_ADD_COUNTS = """INSERT INTO search_word (word, ndoc) SELECT * FROM unnest(%s::text[], %s::int[])
+ON CONFLICT (word) DO UPDATE SET ndoc = search_word.ndoc + EXCLUDED.ndoc"""
+_SUBTRACT_COUNTS = """UPDATE search_word w SET ndoc = w.ndoc - d.n
+FROM unnest(%s::text[], %s::int[]) AS d(word, n) WHERE w.word = d.word"""
 
 
 class _Sections(HTMLParser):
@@ -132,6 +140,41 @@ def index_note(note: Note) -> None:
         if words - old:
             cur.execute(_COUNT_UP, [sorted(words - old), 1])
         _count_down(cur, old - words)
+
+
+def index_notes(notes: list[Note], batch_size: int = 500) -> None:
+    """index_note for many notes at once (imports): a few statements per batch, not per note."""
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import TaggedItem
+
+    note_type = ContentType.objects.get_for_model(Note)
+    for start in range(0, len(notes), batch_size):
+        batch = notes[start : start + batch_size]
+        ids = [n.pk for n in batch]
+        tags: dict[int, list[str]] = {}
+        rows = TaggedItem.objects.filter(content_type=note_type, object_id__in=ids).values_list(
+            "object_id", "tag__name"
+        )
+        for note_id, name in rows:
+            tags.setdefault(note_id, []).append(name)
+        up: Counter[str] = Counter()
+        down: Counter[str] = Counter()
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(_OLD_LEXEMES_MANY, [ids])
+            old = {note_id: _words(lexemes) for note_id, lexemes in cur.fetchall()}
+            upserts = []
+            for note in batch:
+                row, words = document_row(note, tags.get(note.pk, []))
+                upserts.append(row)
+                before = old.get(note.pk, set())
+                up.update(words - before)
+                down.update(before - words)
+            cur.executemany(_UPSERT, upserts)
+            if up:
+                cur.execute(_ADD_COUNTS, [list(up), list(up.values())])
+            if down:
+                cur.execute(_SUBTRACT_COUNTS, [list(down), list(down.values())])
+                cur.execute(_DROP_UNUSED, [sorted(down)])
 
 
 def on_note_deleted(sender, instance: Note, **kwargs) -> None:

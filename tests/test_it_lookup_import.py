@@ -104,3 +104,26 @@ def test_cheatsheet_shows_each_command_once_in_the_ui_language(client, fixtures_
     en = client.get("/cheatsheet/kbtool/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert en.count("kbtool list") == 1
     assert "widget_name" in en and "ウィジェット名" not in en
+
+
+def test_bulk_import_indexes_search_as_a_full_reindex_would(fixtures_dir, make_note):
+    from django.db import connection
+
+    from search.indexing import reindex_all
+
+    make_note("kbtool のメモ", "kbtool list で一覧を見る", tags=["kbtool"])  # words counted before the import
+
+    def index_state():
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT note_id, document::text, title_vector::text, title_key FROM search_searchdocument"
+            )
+            documents = sorted(cur.fetchall())
+            cur.execute("SELECT word, ndoc FROM search_word")
+            return documents, sorted(cur.fetchall())
+
+    call_command("import_tldr", str(fixtures_dir / "lookup" / "tldr"))
+    after_import = index_state()
+    assert len(after_import[0]) == 5 and ("kbtool", 5) in after_import[1]
+    reindex_all()
+    assert index_state() == after_import
