@@ -90,6 +90,7 @@ def command_words_of(q: str) -> list[str]:
 
 # Neighbours asked of the vector index: entries, and pages for their share.
 NEIGHBOURS = 50
+OWN_NEIGHBOURS = 20  # and as many again among the team's own entries
 PAGE_NEIGHBOURS = 30
 _TEAM_TTL = 60.0
 _team_cache: tuple[float, dict[str, int]] = (-_TEAM_TTL, {})
@@ -267,7 +268,8 @@ def plainest_first(qs, ranked: list[tuple], key: str, lang: str) -> list[tuple]:
 
 def with_meaning(qs, q: str, ranked: list[tuple], key: str, lang: str) -> list[tuple]:
     """The word ranking fused with the entries nearest in meaning (lookup.fusion)."""
-    neighbours = nearest_entries(q, NEIGHBOURS)
+    # Thousands of tldr entries can fill every place before the team's own answer.
+    neighbours = nearest_entries(q, NEIGHBOURS) + nearest_entries(q, OWN_NEIGHBOURS, own=True)
     if not neighbours:
         return ranked
     models = backend()

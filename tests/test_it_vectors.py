@@ -331,7 +331,16 @@ class TopicBackend(Backend):
     """Vectors that count topic words, in any language: similar text, similar vector."""
 
     name = "topics"
-    TOPICS = (("remove", "削除"), ("container", "コンテナ"), ("image", "イメージ"), ("log", "ログ"))
+    spread = 0.3  # a coarse model: related text spreads wide
+    floor = 0.3
+    TOPICS = (
+        ("remove", "削除"),
+        ("container", "コンテナ"),
+        ("image", "イメージ"),
+        ("log", "ログ"),
+        ("zorp", "ゾルプ"),  # made-up words no synonym or learnt pair connects
+        ("blick", "ブリック"),
+    )
     dims = len(TOPICS) + 1
 
     def passages(self, texts):
@@ -364,3 +373,42 @@ def test_team_notes_are_found_by_meaning_behind_many_closer_reference_pages(make
     assert team.pk not in {c.note_id for c in nearest_chunks(question, 10)}  # crowded out
     assert [c.note_id for c in nearest_chunks(question, 5, own=True)] == [team.pk]
     assert team.pk in search(question).ids[:10]
+
+
+def test_team_entries_are_found_by_meaning_behind_many_closer_reference_entries(
+    make_note, tmp_path, monkeypatch
+):
+    from lookup.models import Entry
+    from lookup.ranking import lookup
+    from vectors.search import nearest_entries
+
+    pages = tmp_path / "tldr" / "pages" / "common"
+    pages.mkdir(parents=True)
+    for i in range(60):  # reference entries, all nearer the English question than the team's
+        (pages / f"tool{i}.md").write_text(
+            f"# tool{i}\n\n> A made-up tool.\n\n- Zorp a blick, zorp a blick:\n\n`tool{i} zorp {{{{blick}}}}`\n"
+        )
+    call_command("import_tldr", str(tmp_path / "tldr"))
+    make_note("後片付け", "- ブリックをゾルプする、ブリックをゾルプする、ゾルプ:\n\n`docker rm -f web`\n")
+    sweep()
+    worker.drain(TopicBackend())
+    monkeypatch.setattr("vectors.search.backend", TopicBackend)
+    monkeypatch.setattr("lookup.ranking.backend", TopicBackend)
+    team = Entry.objects.get(command="docker rm -f web")
+    question = "zorp a blick"
+    assert team.pk not in {n.id for n in nearest_entries(question, 10)}  # crowded out
+    assert [n.id for n in nearest_entries(question, 5, own=True)] == [team.pk]
+    # No word of the question is in the team's task: before the team's own list it was no
+    # candidate at all; now it is one (the tools match every word too, so they rank first).
+    assert "docker rm -f web" in [e.command for e in lookup(Entry.objects.all(), question, 100)]
+
+
+def test_passages_keep_underscores_and_stars_that_are_part_of_the_text():
+    from vectors.chunking import plain
+
+    # These passages are shown as snippets: SECRETKEY or `du -sh /var/ | sort` would be wrong commands.
+    assert plain("Set SECRET_KEY and POSTGRES_PASSWORD=secret in env_file.") == (
+        "Set SECRET_KEY and POSTGRES_PASSWORD=secret in env_file."
+    )
+    assert plain("Run `du -sh /var/* | sort -h` first.") == "Run `du -sh /var/* | sort -h` first."
+    assert plain("**Never** run it _twice_.\n> quoted\n- [x] done") == "Never run it twice.\nquoted\ndone"

@@ -19,7 +19,12 @@ MAX_CHUNKS = 40  # a huge note is still searchable by its first sections
 _HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LINK_RE = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
-_NOISE_RE = re.compile(r"[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}|^>\s?|^\s*[-*+]\s+\[[ xX]\]\s*", re.M)
+# Emphasis marks at a word's edge, quote marks and task boxes. Code spans are kept whole
+# (group 1), and so are marks inside a word: SECRET_KEY, /var/* and node_modules are text.
+_NOISE_RE = re.compile(
+    r"(`+[^`\n]*`+)|(?<![\w*])[*_]{1,3}(?=\w)|(?<=\w)[*_]{1,3}(?![\w*])|^>\s?|^\s*[-*+]\s+\[[ xX]\]\s*",
+    re.M,
+)
 _MORE_INFO_RE = re.compile(r"^>\s*(More information|See also|詳しくは|詳細情報|参照)\s*[:：]")
 _TLDR_PLACEHOLDER_RE = re.compile(r"\{\{(?:\[([^\]|]*)[^\]]*\]|([^}]*))\}\}")
 
@@ -41,7 +46,7 @@ def plain(markdown: str) -> str:
     text = "\n".join(out)
     text = _LINK_RE.sub(r"\1", text)
     text = _TLDR_PLACEHOLDER_RE.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    text = _NOISE_RE.sub("", text)
+    text = _NOISE_RE.sub(lambda m: m.group(1) or "", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 

@@ -18,9 +18,9 @@ _ensured: set[tuple[str, int]] = set()
 TABLES = ("vectors_notechunk", "vectors_entryvector")
 
 
-# The team's own note passages get an index of their own (vectors.search.nearest_chunks(own=True)):
+# The team's own passages and entries get indexes of their own (vectors.search, own=True):
 # scanning the whole index for them walked through thousands of reference pages first.
-OWN = ("vectors_notechunk", "own_", " AND NOT reference")
+OWN = [(table, "own_", " AND NOT reference") for table in TABLES]
 
 
 def index_name(table: str, dims: int, prefix: str = "") -> str:
@@ -43,7 +43,7 @@ def ensure(dims: int) -> None:
     """
     if dims <= 0 or dims > 2000:  # pgvector's HNSW limit for vector
         return
-    for table, prefix, condition in [(t, "", "") for t in TABLES] + [OWN]:
+    for table, prefix, condition in [(t, "", "") for t in TABLES] + OWN:
         key = (connection.alias + ":" + connection.settings_dict["NAME"] + table + prefix, dims)
         if key in _ensured:
             continue

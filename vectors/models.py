@@ -66,6 +66,9 @@ class EntryVector(models.Model):
     note = models.ForeignKey("notes.Note", null=True, on_delete=models.CASCADE, related_name="+")
     text = models.TextField()
     digest = models.CharField(max_length=32)  # md5 of the entry's fields (see sync.ENTRY_DIGEST)
+    # Taken from a reference page (tldr): lookup asks for the team's own entries apart,
+    # through a partial HNSW index WHERE NOT reference (vectors.index).
+    reference = models.BooleanField(default=False)
     model = models.CharField(max_length=100, blank=True)
     dims = models.PositiveSmallIntegerField(default=0)
     embedding = VectorField(null=True, blank=True)

@@ -119,7 +119,9 @@ def nearest_chunks(q: str, k: int = 50, own: bool = False) -> list[Neighbour]:
     return [Neighbour(id=r[0], note_id=r[1], text=r[2], similarity=float(r[3])) for r in rows]
 
 
-def nearest_entries(q: str, k: int = 50) -> list[Neighbour]:
-    """Lookup entries closest in meaning to ``q``, best first."""
-    rows = _nearest("vectors_entryvector", "entry_id, note_id", q, k)
+def nearest_entries(q: str, k: int = 50, own: bool = False) -> list[Neighbour]:
+    """Lookup entries closest in meaning to ``q``, best first; ``own``: the team's entries only."""
+    rows = _nearest(
+        "vectors_entryvector", "entry_id, note_id", q, k, extra="AND NOT reference" if own else ""
+    )
     return [Neighbour(id=r[0], note_id=r[1], similarity=float(r[2])) for r in rows]

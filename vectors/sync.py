@@ -18,8 +18,8 @@ from vectors.chunking import chunk_note, plain
 
 # Bump when chunking (NOTE_VERSION) or entry_text() (ENTRY_VERSION) changes, so those rows
 # are rebuilt; a passage whose text comes out the same keeps its vector.
-NOTE_VERSION = "5"
-ENTRY_VERSION = "4"
+NOTE_VERSION = "6"
+ENTRY_VERSION = "5"
 # The same text, digested in SQL and in Python, says whether a row's source changed.
 NOTE_DIGEST = f"md5('{NOTE_VERSION}' || E'\\n' || n.title || E'\\n' || n.body)"
 ENTRY_DIGEST = (
@@ -47,18 +47,18 @@ ORDER BY n.id LIMIT %s
 """
 
 _NEW_ENTRIES = f"""
-SELECT e.id, e.note_id, e.tasks, e.command, e.explanation, {ENTRY_DIGEST} FROM lookup_entry e
+SELECT e.id, e.note_id, e.tasks, e.command, e.explanation, {ENTRY_DIGEST}, e.origin = 'tldr' FROM lookup_entry e
 LEFT JOIN vectors_entryvector v ON v.entry_id = e.id
 WHERE v.entry_id IS NULL OR v.digest <> {ENTRY_DIGEST}
 ORDER BY e.id LIMIT %s
 """
 
 _UPSERT_ENTRY = """
-INSERT INTO vectors_entryvector (entry_id, note_id, text, digest, model, dims)
-SELECT u.e, u.n, u.t, u.d, '', 0
-FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS u(e, n, t, d)
+INSERT INTO vectors_entryvector (entry_id, note_id, text, digest, reference, model, dims)
+SELECT u.e, u.n, u.t, u.d, u.r, '', 0
+FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::boolean[]) AS u(e, n, t, d, r)
 ON CONFLICT (entry_id) DO UPDATE SET note_id = EXCLUDED.note_id, text = EXCLUDED.text,
-    digest = EXCLUDED.digest, embedding = NULL, claimed_until = NULL
+    digest = EXCLUDED.digest, reference = EXCLUDED.reference, embedding = NULL, claimed_until = NULL
 """
 
 
@@ -123,6 +123,7 @@ def sweep(batch: int = 2000) -> tuple[int, int]:
                     [r[1] for r in rows],
                     [entry_text(r[2], r[3], r[4]) for r in rows],
                     [r[5] for r in rows],
+                    [r[6] for r in rows],
                 ],
             )
         entries += len(rows)
