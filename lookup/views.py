@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import unquote
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -88,7 +89,8 @@ def plain_lookup(request: HttpRequest, query: str = "") -> HttpResponse:
     """
     q = query.replace("+", " ").strip()[:MAX_QUERY_CHARS]
     if not q:
-        example = request.build_absolute_uri(reverse("lookup_plain", args=["コンテナ+削除"]))
+        # As typed in a terminal (curl sends it as UTF-8), not percent-encoded as reverse() gives it.
+        example = unquote(request.build_absolute_uri(reverse("lookup_plain", args=["コンテナ+削除"])))
         usage = _("Usage: curl -s %(url)s (words joined with +)") % {"url": example}
         return HttpResponse(f"# {usage}\n", content_type=PLAIN_TEXT)
     entries = Entry.objects.lookup(q, PLAIN_RESULTS)

@@ -58,6 +58,7 @@ def test_q_without_a_query_answers_a_usage_line(client):
         assert response.status_code == 200, url
         assert response["Content-Type"].startswith("text/plain")
         assert response.content.decode().startswith("# ") and "curl" in response.content.decode()
+        assert "/q/コンテナ+削除" in response.content.decode()  # readable, not %E3%82%B3…
 
 
 def test_q_without_a_match_is_a_plain_404(client, tldr):
