@@ -28,11 +28,12 @@ from django.db.models.expressions import RawSQL
 
 from lookup import placeholders
 from lookup.fusion import PAGE_WEIGHT, Candidate, fuse
-from search.tokenize import STOP_WORDS_EN, Query, Term, normalize, parse_query
+from search.tokenize import STOP_WORDS_EN, Query, Term, normalize, parse_query, whole_words
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
 from vectors.search import nearest_chunks, nearest_entries
 
 MAX_TERMS = 8
+INSIDE_A_WORD = 0.6  # share of a term's weight when a katakana word is found only inside another
 MIN_CANDIDATES = 10
 MAX_COMBINATIONS = 20
 # Filler that survives the shared stop list but rarely decides which command is meant.
@@ -156,11 +157,13 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
     )
     # A term found in the task, tags or command counts fully; one found only in the
     # explanation (a page's description, the sentence around an inline command) a little.
+    # A katakana word found only inside a longer one (ログ in ログイン) counts a share.
     coverage = " + ".join(
-        f"CASE WHEN search_vector @@ %s::tsquery THEN {w} WHEN search_vector @@ %s::tsquery THEN {w * 0.3} ELSE 0 END"
+        f"CASE WHEN search_vector @@ %s::tsquery THEN {w} WHEN search_vector @@ %s::tsquery THEN {w * INSIDE_A_WORD}"
+        f" WHEN search_vector @@ %s::tsquery THEN {w * 0.3} ELSE 0 END"
         for w in weights
     )
-    coverage_params = [p for t in terms for p in (weighted(t, "ABC"), t)]
+    coverage_params = [p for t in terms for p in (weighted(whole_words(t), "ABC"), weighted(t, "ABC"), t)]
     covered = RawSQL(f"({coverage}) / {sum(weights)}", coverage_params, output_field=FloatField())
     score = RawSQL(
         f"({coverage}) * 1.0"

@@ -302,6 +302,14 @@ def _cjk_stem_fragment(stem: str) -> str:
     return _phrase(stem)
 
 
+_KATAKANA_EITHER_RE = re.compile(r"\((\([^()]*\)|'[^']*') \| ('=[^']*')\)")
+
+
+def whole_words(tsquery: str) -> str:
+    """The tsquery with each katakana word matching only as a whole word (ログ, not ログイン)."""
+    return _KATAKANA_EITHER_RE.sub(r"\2", tsquery)
+
+
 def _word_fragment(word: str) -> str:
     """A fragment for a word given as text (synonym members, typo fixes)."""
     norm = normalize(word).strip()

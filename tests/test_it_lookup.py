@@ -232,3 +232,14 @@ def test_show_finds_what_the_reference_calls_list(client, fixtures_dir):
     for q in ("show running containers", "running containers 一覧"):
         data = client.get("/api/lookup", {"q": q}).json()
         assert data["results"][0]["command"] == "kbps", q
+
+
+def test_whole_words_keeps_only_the_whole_katakana_word():
+    from search.tokenize import parse_query, whole_words
+
+    log, follow = parse_query("ログを追いかけたい").terms
+    assert log.tsquery() == "('ログ' | '=ログ')"  # ログ also matches inside ログイン
+    assert whole_words(log.tsquery()) == "'=ログ'"
+    assert whole_words(follow.tsquery()) == follow.tsquery()  # kanji stems are left alone
+    long = parse_query("シンボリックリンク").terms[0]
+    assert whole_words(long.tsquery()) == "'=シンボリックリンク'"
