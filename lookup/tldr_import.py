@@ -207,16 +207,11 @@ def _tag(new: list[tuple[Note, _Page]]) -> None:
 
 
 def _reindex_search(notes: list[Note]) -> None:
-    """Let note search know about the pages, in bulk when it offers that."""
+    """Let note search know about the pages, in bulk."""
     if not notes:
         return
     try:
         from search import indexing
     except ImportError:
         return
-    bulk = getattr(indexing, "index_notes", None)
-    if bulk:
-        bulk(notes)
-    else:
-        for note in notes:
-            indexing.index_note(note)
+    indexing.index_notes(notes)

@@ -24,12 +24,10 @@ ON CONFLICT (note_id) DO UPDATE SET document = EXCLUDED.document,
 """
 # The vocabulary counts the notes that have each word (typo fixes prefer common words).
 _OLD_LEXEMES = "SELECT tsvector_to_array(document) FROM search_searchdocument WHERE note_id = %s"
-_COUNT_UP = """INSERT INTO search_word (word, ndoc) SELECT unnest(%s::text[]), %s
-ON CONFLICT (word) DO UPDATE SET ndoc = search_word.ndoc + EXCLUDED.ndoc"""
 _COUNT_DOWN = "UPDATE search_word SET ndoc = ndoc - 1 WHERE word = ANY(%s)"
 _DROP_UNUSED = "DELETE FROM search_word WHERE ndoc <= 0 AND word = ANY(%s)"
 _SET_WORDS = "INSERT INTO search_word (word, ndoc) SELECT * FROM unnest(%s::text[], %s::int[])"
-# Bulk forms for index_notes: per-word counts in one statement each.
+# index_notes: per-word counts in one statement each.
 _OLD_LEXEMES_MANY = (
     "SELECT note_id, tsvector_to_array(document) FROM search_searchdocument WHERE note_id = ANY(%s)"
 )
@@ -133,13 +131,7 @@ def _count_down(cur, words: set[str]) -> None:
 
 
 def index_note(note: Note) -> None:
-    row, words = document_row(note, list(note.tags.names()))
-    with connection.cursor() as cur:
-        old = _old_words(cur, note.pk)
-        cur.execute(_UPSERT, row)
-        if words - old:
-            cur.execute(_COUNT_UP, [sorted(words - old), 1])
-        _count_down(cur, old - words)
+    index_notes([note])
 
 
 def index_notes(notes: list[Note], batch_size: int = 500) -> None:
@@ -170,11 +162,15 @@ def index_notes(notes: list[Note], batch_size: int = 500) -> None:
                 up.update(words - before)
                 down.update(before - words)
             cur.executemany(_UPSERT, upserts)
+            # Words in sorted order, as every writer of search_word takes its row locks: two
+            # saves sharing words cannot deadlock.
             if up:
-                cur.execute(_ADD_COUNTS, [list(up), list(up.values())])
+                words = sorted(up)
+                cur.execute(_ADD_COUNTS, [words, [up[w] for w in words]])
             if down:
-                cur.execute(_SUBTRACT_COUNTS, [list(down), list(down.values())])
-                cur.execute(_DROP_UNUSED, [sorted(down)])
+                words = sorted(down)
+                cur.execute(_SUBTRACT_COUNTS, [words, [down[w] for w in words]])
+                cur.execute(_DROP_UNUSED, [words])
 
 
 def on_note_deleted(sender, instance: Note, **kwargs) -> None:

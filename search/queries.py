@@ -242,11 +242,13 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
             sims[chunk.note_id] = chunk.similarity
             passages[chunk.note_id] = chunk.text
     models = backend()
+    entry_model = models.part(ENTRY_TABLE) if models else None
+    chunk_model = models.part(CHUNK_TABLE) if models else None
     for entry in nearest_entries(q, NEIGHBOURS):
         # Entries may come from another model than passages (vectors.backends.Blend).
-        similarity = entry.similarity
-        if models is not None:
-            similarity = models.part(ENTRY_TABLE).on_scale_of(models.part(CHUNK_TABLE), similarity)
+        similarity = (
+            entry_model.on_scale_of(chunk_model, entry.similarity) if entry_model else entry.similarity
+        )
         if entry.note_id is not None and similarity - ENTRY_DISCOUNT > sims.get(entry.note_id, -1.0):
             sims[entry.note_id] = similarity - ENTRY_DISCOUNT
             passages.pop(entry.note_id, None)

@@ -20,7 +20,8 @@ TABLES = ("vectors_notechunk", "vectors_entryvector")
 
 # The team's own passages and entries get indexes of their own (vectors.search, own=True):
 # scanning the whole index for them walked through thousands of reference pages first.
-OWN = [(table, "own_", " AND NOT reference") for table in TABLES]
+OWN_CONDITION = "NOT reference"  # vectors.search spells the same condition, so the planner can use these
+OWN = [(table, "own_", f" AND {OWN_CONDITION}") for table in TABLES]
 
 
 def index_name(table: str, dims: int, prefix: str = "") -> str:

@@ -18,9 +18,11 @@ from django.db import transaction
 
 from kb.replica import read_alias, read_connection
 from vectors.backends import Backend, EmbeddingError, backend
+from vectors.index import OWN_CONDITION
 
 log = logging.getLogger(__name__)
 
+_OWN = f"AND {OWN_CONDITION}"  # the partial indexes' condition (vectors.index.OWN)
 CACHE_SIZE = 512  # query vectors (a blend caches two per query: one per table)
 READY_TTL = 30.0  # seconds a "vectors exist" answer is trusted
 EF_SEARCH = 100
@@ -114,14 +116,11 @@ def nearest_chunks(q: str, k: int = 50, own: bool = False) -> list[Neighbour]:
     language can fill every one of the ``k`` places before a team note in the other
     language is reached, so search asks for both lists.
     """
-    # The same condition as the partial index vectors.index.OWN, so the planner picks it.
-    rows = _nearest("vectors_notechunk", "id, note_id, text", q, k, extra="AND NOT reference" if own else "")
+    rows = _nearest("vectors_notechunk", "id, note_id, text", q, k, extra=_OWN if own else "")
     return [Neighbour(id=r[0], note_id=r[1], text=r[2], similarity=float(r[3])) for r in rows]
 
 
 def nearest_entries(q: str, k: int = 50, own: bool = False) -> list[Neighbour]:
     """Lookup entries closest in meaning to ``q``, best first; ``own``: the team's entries only."""
-    rows = _nearest(
-        "vectors_entryvector", "entry_id, note_id", q, k, extra="AND NOT reference" if own else ""
-    )
+    rows = _nearest("vectors_entryvector", "entry_id, note_id", q, k, extra=_OWN if own else "")
     return [Neighbour(id=r[0], note_id=r[1], similarity=float(r[2])) for r in rows]
