@@ -100,6 +100,8 @@ def _words(terms: Iterable[str]) -> set[str]:
 
 
 def document_row(note: Note, tags: list[str]) -> tuple[list, set[str]]:
+    # Tags in one order however they were fetched: their positions are part of the row.
+    tags = sorted(tags)
     parser = _Sections()
     parser.feed(note.body_html or "")
     parser.close()
