@@ -29,10 +29,13 @@ from django.db.models.expressions import RawSQL
 from lookup import placeholders
 from lookup.fusion import PAGE_WEIGHT, Candidate, fuse
 from search.tokenize import STOP_WORDS_EN, Query, Term, normalize, parse_query, whole_words
+from search.wordforms import forms
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
 from vectors.search import nearest_chunks, nearest_entries
+from vectors.words import translations
 
 MAX_TERMS = 8
+TRANSLATED = 0.8  # share of a term's weight when only its translation is found (vectors.words)
 INSIDE_A_WORD = 0.6  # share of a term's weight when a katakana word is found only inside another
 MIN_CANDIDATES = 10
 MAX_COMBINATIONS = 20
@@ -132,14 +135,56 @@ def spelled(q: str, query: Query) -> tuple[str, Query]:
     return fixed, parse_query(fixed, synonyms=synonym_groups())
 
 
+def translated(q: str, query: Query) -> Query:
+    """The query with its Japanese words' nearest English words as alternatives (vectors.words)."""
+    found = translations(forms(q, [t.surface for t in query.terms]))
+    return query.with_alternatives(found) if found else query
+
+
+def _candidates(annotated, levels: list[str], key: str, enough: int) -> list[tuple]:
+    """Rows of the strictest level that finds ``enough``, best first."""
+    ranked: list[tuple] = []
+    for level in levels:
+        # Both halves have an index: the GIN on search_vector and the b-tree on command_key.
+        if key:
+            hit = RawSQL(
+                "(search_vector @@ %s::tsquery OR command_key = %s)",
+                [level, key],
+                output_field=BooleanField(),
+            )
+        else:
+            hit = RawSQL("search_vector @@ %s::tsquery", [level], output_field=BooleanField())
+        # Rank on (id, score, command) only: sorting whole rows (the tsvector, the
+        # joined note) costs several times what matching does.
+        ranked = list(
+            annotated.annotate(hit=hit)
+            .filter(hit=True)
+            .order_by("-exact_task", "-score", "command_len", "pk")
+            .values_list(
+                "pk", "score", "command", "exact_task", "command_key", "language", "position", "covered"
+            )[: enough * 2]  # room for duplicates
+        )
+        if len(ranked) >= enough:
+            break  # rows of the next, looser level have fewer terms and rank below these
+    return ranked
+
+
 def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | None = None) -> list:
     """The best ``limit`` entries of ``qs`` for ``q``; ``language`` is the viewer's (see one_per_command)."""
     query = parse_query(q, synonyms=synonym_groups())
     if not query:
         return []
     q, query = spelled(q, query)
+    own = query
+    if semantic:
+        query = translated(q, query)
     kept = query.terms[:MAX_TERMS]
     terms = [t.tsquery() for t in kept]
+    # Words added by translation (vectors.words), per term: they count a share of the term.
+    added = [
+        " | ".join(a for a in t.alternatives if a not in o.alternatives)
+        for t, o in zip(kept, own.terms[:MAX_TERMS], strict=True)
+    ]
     weights = [term_weight(t) for t in kept]
     any_term = " | ".join(terms)  # ts_rank's query
     words = command_words_of(q)
@@ -157,13 +202,21 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
     )
     # A term found in the task, tags or command counts fully; one found only in the
     # explanation (a page's description, the sentence around an inline command) a little.
-    # A katakana word found only inside a longer one (ログ in ログイン) counts a share.
-    coverage = " + ".join(
-        f"CASE WHEN search_vector @@ %s::tsquery THEN {w} WHEN search_vector @@ %s::tsquery THEN {w * INSIDE_A_WORD}"
-        f" WHEN search_vector @@ %s::tsquery THEN {w * 0.3} ELSE 0 END"
-        for w in weights
-    )
-    coverage_params = [p for t in terms for p in (weighted(whole_words(t), "ABC"), weighted(t, "ABC"), t)]
+    # A katakana word found only inside a longer one (ログ in ログイン) counts a share, and so
+    # does a term found only through its translation: a Japanese task written in Japanese
+    # words stays ahead of an English one that says the same.
+    cases, coverage_params = [], []
+    for t, o, extra, w in zip(terms, own.terms, added, weights, strict=False):
+        own_tsq = o.tsquery()
+        case = f"WHEN search_vector @@ %s::tsquery THEN {w} "
+        coverage_params.append(weighted(whole_words(own_tsq), "ABC"))
+        if extra:
+            case += f"WHEN search_vector @@ %s::tsquery THEN {w * TRANSLATED} "
+            coverage_params.append(weighted(extra, "ABC"))
+        case += f"WHEN search_vector @@ %s::tsquery THEN {w * INSIDE_A_WORD} WHEN search_vector @@ %s::tsquery THEN {w * 0.3}"
+        coverage_params += [weighted(own_tsq, "ABC"), t]
+        cases.append(f"CASE {case} ELSE 0 END")
+    coverage = " + ".join(cases)
     covered = RawSQL(f"({coverage}) / {sum(weights)}", coverage_params, output_field=FloatField())
     score = RawSQL(
         f"({coverage}) * 1.0"
@@ -182,32 +235,17 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
     # "show") with the query is what would make a lookup slow.
     # The same threshold for every limit, so the top 3 do not depend on how many were asked for.
     enough = max(limit, MIN_CANDIDATES)
-    for level in candidate_queries(terms, weights):
-        # Both halves have an index: the GIN on search_vector and the b-tree on command_key.
-        if key:
-            hit = RawSQL(
-                "(search_vector @@ %s::tsquery OR command_key = %s)",
-                [level, key],
-                output_field=BooleanField(),
-            )
-        else:
-            hit = RawSQL("search_vector @@ %s::tsquery", [level], output_field=BooleanField())
-        # Rank on (id, score, command) only: sorting whole rows (the tsvector, the
-        # joined note) costs several times what matching does.
-        ranked = list(
-            qs.annotate(hit=hit)
-            .filter(hit=True)
-            .annotate(score=score, exact_task=exact_task, covered=covered)
-            .order_by("-exact_task", "-score", "command_len", "pk")
-            .values_list(
-                "pk", "score", "command", "exact_task", "command_key", "language", "position", "covered"
-            )[
-                : enough
-                * 2  # room for duplicates
-            ]
-        )
-        if len(ranked) >= enough:
-            break  # rows of the next, looser level have fewer terms and rank below these
+    annotated = qs.annotate(score=score, exact_task=exact_task, covered=covered)
+    own_terms = [t.tsquery() for t in own.terms[:MAX_TERMS]]
+    ranked = _candidates(annotated, candidate_queries(own_terms, weights), key, enough)
+    if any(added):
+        # Entries found through the translations, found apart: mixed into the levels above,
+        # English entries with every word translated would fill the strict level and keep
+        # the Japanese entry that has most of the words from ever being looked at.
+        more = _candidates(annotated, candidate_queries(terms, weights), key, enough)
+        seen = {row[0] for row in ranked}
+        ranked += [row for row in more if row[0] not in seen]
+        ranked.sort(key=lambda row: (not row[3], -row[1], len(row[2]), row[0]))
     if just_a_name:
         ranked = plainest_first(qs, ranked, key, lang)
     elif semantic:

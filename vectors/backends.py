@@ -46,6 +46,7 @@ BLEND_SHARE = 0.75
 # The tables whose rows a backend embeds (Backend.part tells which model embeds which).
 CHUNK_TABLE = "vectors_notechunk"
 ENTRY_TABLE = "vectors_entryvector"
+WORD_TABLE = "vectors_wordvector"
 
 
 class Backend:
@@ -156,7 +157,8 @@ class Blend(Backend):
     One column, one HNSW index and one nearest-neighbour query, as for a single model; the
     weights are part of the name, so changing them re-embeds. Note passages are blended;
     lookup entries (one short task sentence each, in either language) are embedded by the
-    first model alone, which lines up a Japanese task with its English twin best.
+    first model alone, which lines up a Japanese task with its English twin best; so are
+    the single words of vectors.words.
     """
 
     def __init__(self, first: Backend, second: Backend, second_share: float) -> None:
@@ -170,7 +172,7 @@ class Blend(Backend):
         self.floor = (1.0 - second_share) * first.floor + second_share * second.floor
 
     def part(self, table: str) -> Backend:
-        return self.first if table == ENTRY_TABLE else self
+        return self.first if table in (ENTRY_TABLE, WORD_TABLE) else self
 
     def _join(self, left: list[list[float]], right: list[list[float]]) -> list[list[float]]:
         a, b = self._a, self._b

@@ -84,3 +84,25 @@ class EntryVector(models.Model):
 
     def __str__(self) -> str:
         return str(self.entry_id)
+
+
+class WordVector(models.Model):
+    """An English word of the lookup entries' tasks, embedded alone (vectors.words)."""
+
+    text = models.CharField(max_length=100, unique=True)  # the word; "text" as the worker reads it
+    digest = models.CharField(max_length=32)  # md5 of text, for the worker's write-back check
+    model = models.CharField(max_length=100, blank=True)
+    dims = models.PositiveSmallIntegerField(default=0)
+    embedding = VectorField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    objects = VectorQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # worker.claim(): WHERE embedding IS NULL (the queue of work).
+            models.Index(fields=["id"], condition=Q(embedding__isnull=True), name="wordvector_todo_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text

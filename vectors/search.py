@@ -54,6 +54,21 @@ def query_vector(model: Backend, q: str) -> list[float]:
     return vector
 
 
+def query_vectors(model: Backend, texts: list[str]) -> list[list[float]]:
+    """query_vector for several texts, with one model call for those not cached."""
+    with _cache_lock:
+        found = {t: _cache[(model.name, t)] for t in texts if (model.name, t) in _cache}
+    missing = [t for t in dict.fromkeys(texts) if t not in found]
+    if missing:
+        for text, vector in zip(missing, model.queries(missing), strict=True):
+            found[text] = vector
+            with _cache_lock:
+                _cache[(model.name, text)] = vector
+                while len(_cache) > CACHE_SIZE:
+                    _cache.popitem(last=False)
+    return [found[t] for t in texts]
+
+
 def _dims_ready(table: str, model: Backend) -> int:
     """The dimension of ``table``'s current vectors, or 0 when it has none (cached briefly)."""
     key = f"{table}:{model.name}"

@@ -9,11 +9,13 @@ workers at once: every write is an upsert or an insert that ignores conflicts.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 
 from notes.models import REFERENCE_KEY_PREFIX
+from search.tokenize import STOP_WORDS_EN
 from vectors.chunking import chunk_note, plain
 
 # Bump when chunking (NOTE_VERSION) or entry_text() (ENTRY_VERSION) changes, so those rows
@@ -62,6 +64,20 @@ ON CONFLICT (entry_id) DO UPDATE SET note_id = EXCLUDED.note_id, text = EXCLUDED
 """
 
 
+# The English words of the English entries' tasks, most used first: what vectors.words
+# translates a Japanese query word into. Entries are the place where a task is said in
+# few words, so their words are the ones worth translating into.
+VOCABULARY = 6000
+_VOCABULARY = """
+SELECT w FROM lookup_entry e, regexp_split_to_table(lower(e.tasks[1]), '[^a-z0-9-]+') AS w
+WHERE e.language = 'en' AND w ~ '^[a-z][a-z0-9-]*[a-z0-9]$' AND length(w) BETWEEN 3 AND 40
+    AND NOT (w = ANY(%s))
+GROUP BY w ORDER BY count(*) DESC, w LIMIT %s
+"""
+WORDS_EVERY = 600.0  # seconds: deleted entries take their words away at this pace
+_words_synced = -WORDS_EVERY
+
+
 def md5(text: str) -> str:
     return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
@@ -98,6 +114,20 @@ def entry_text(tasks: list[str], command: str, explanation: str) -> str:
     return tasks[0] if tasks else plain(command)[:100]
 
 
+def sync_words() -> int:
+    """Rows for the vocabulary's new words, without those it lost; returns the words added."""
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(_VOCABULARY, [sorted(STOP_WORDS_EN), VOCABULARY])
+        words = [r[0] for r in cur.fetchall()]
+        cur.execute("DELETE FROM vectors_wordvector WHERE NOT (text = ANY(%s))", [words])
+        cur.execute(
+            "INSERT INTO vectors_wordvector (text, digest, model, dims)"
+            " SELECT w, md5(w), '', 0 FROM unnest(%s::text[]) AS w ON CONFLICT (text) DO NOTHING",
+            [words],
+        )
+        return cur.rowcount
+
+
 def sweep(batch: int = 2000) -> tuple[int, int]:
     """Write rows for notes and entries that changed without a signal; (chunks, entries)."""
     chunks = entries = 0
@@ -129,4 +159,10 @@ def sweep(batch: int = 2000) -> tuple[int, int]:
         entries += len(rows)
         if len(rows) < batch:
             break
+    global _words_synced
+    # The vocabulary grows with new entries; what deleted ones leave behind costs nothing
+    # but a spare word, so it goes at a slower pace.
+    if entries or time.monotonic() - _words_synced > WORDS_EVERY:
+        sync_words()
+        _words_synced = time.monotonic()
     return chunks, entries

@@ -22,7 +22,7 @@ from vectors.backends import Backend
 log = logging.getLogger(__name__)
 
 LEASE = "10 minutes"
-_KEYS = {"vectors_notechunk": "id", "vectors_entryvector": "entry_id"}
+_KEYS = {"vectors_notechunk": "id", "vectors_entryvector": "entry_id", "vectors_wordvector": "id"}
 
 _CLAIM = """
 WITH picked AS (

@@ -1,0 +1,93 @@
+"""Japanese query words translated by meaning into the English words of the entries."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from lookup import placeholders, ranking
+from lookup.models import Entry
+from search.tokenize import parse_query
+from search.wordforms import forms, plain_form
+from vectors.models import WordVector
+from vectors.sync import sync_words
+from vectors.words import translations
+
+
+@pytest.mark.parametrize(
+    ("stem", "tail", "form"),
+    [
+        ("数", "えたい", "数える"),  # ichidan
+        ("消", "したい", "消す"),  # godan, one kanji: a verb, not a する noun
+        ("確認", "したい", "確認"),  # a する noun
+        ("作", "る", "作る"),  # 作る方法
+        ("確", "かめたい", "確かめる"),
+        ("見", "たい", "見る"),
+        ("開", "いている", "開く"),
+        ("新", "しい", "新しい"),
+        ("名前", "を", "名前"),
+        ("使", "っている", "使"),  # ambiguous ending: the kanji alone
+    ],
+)
+def test_plain_forms(stem, tail, form):
+    assert plain_form(stem, tail) == form
+
+
+def test_forms_go_back_to_what_was_typed():
+    q = "サーバーのファイルを並べ替えて数えたい"
+    found = forms(q, [t.surface for t in parse_query(q).terms])
+    assert found["サバ"] == "サーバー"  # the tokenizer's stem drops long vowels
+    assert found["並"] == "並べ替える"  # okurigana between kanji: one word
+    assert found["数"] == "数える"
+    assert found["ファイル"] == "ファイル"
+
+
+@pytest.fixture
+def english_pages(db, fixtures_dir):
+    call_command("import_tldr", str(fixtures_dir / "words" / "tldr"))
+    call_command("embed")
+
+
+def test_the_worker_embeds_the_entries_words(english_pages):
+    words = set(WordVector.objects.values_list("text", flat=True))
+    assert {"count", "lines", "sort", "first"} <= words
+    assert "the" not in words  # stop words say nothing
+    assert not WordVector.objects.filter(embedding__isnull=True).exists()
+    # A word no entry uses any more leaves the vocabulary.
+    Entry.objects.filter(command__startswith="sort").delete()
+    sync_words()
+    assert not WordVector.objects.filter(text="ascending").exists()
+
+
+def test_japanese_words_get_their_english_neighbours(english_pages):
+    q = "ファイルが何行あるか数えたい"
+    found = translations(forms(q, [t.surface for t in parse_query(q).terms]))
+    assert "count" in found["数"]
+    assert "file" in found["ファイル"] or "files" in found["ファイル"]
+
+
+def test_a_japanese_task_finds_an_english_only_command_by_its_words(english_pages, monkeypatch):
+    # Words alone: meaning is switched off, so only the translated words can find wc.
+    monkeypatch.setattr(ranking, "with_meaning", lambda qs, q, ranked, key, lang: ranked)
+    top = [placeholders.fill(e.command) for e in Entry.objects.lookup("ファイルが何行あるか数えたい", 3)]
+    assert top and top[0].startswith("wc -l")
+    top = [placeholders.fill(e.command) for e in Entry.objects.lookup("ファイルの先頭だけ見たい", 3)]
+    assert any(c.startswith("head -n") for c in top)
+
+
+def test_the_japanese_entry_stays_ahead_of_its_translation(english_pages, monkeypatch):
+    monkeypatch.setattr(ranking, "with_meaning", lambda qs, q, ranked, key, lang: ranked)
+    top = [placeholders.fill(e.command) for e in Entry.objects.lookup("ファイルの中身を表示したい", 3)]
+    assert top[0].startswith("cat")
+
+
+def test_without_vectors_nothing_is_translated(db, settings):
+    settings.KB_EMBEDDINGS = "off"
+    from vectors.backends import backend
+
+    backend.cache_clear()
+    try:
+        assert translations({"数": "数える"}) == {}
+        assert Entry.objects.lookup("数えたい", 3) == []
+    finally:
+        backend.cache_clear()

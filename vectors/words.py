@@ -1,0 +1,114 @@
+"""Word translation by meaning: the English words nearest to a Japanese query word.
+
+tldr documents 6,600 commands in English and under 500 in Japanese, so for most commands a
+Japanese task ("ファイルが何行あるか数えたい") shares no word with the only page that answers
+it ("Count lines in a file"). Whole sentences embedded by a small model do not bridge that
+well: a Japanese task lands nearest other Japanese text. Single words do: the multilingual
+model puts 数える next to "count" and 先頭 next to "first". So each Japanese word of a query,
+in its dictionary form (search.wordforms), is compared with the English words of the
+entries' tasks (vectors.sync.sync_words, embedded by the worker), and the closest become
+alternatives of that word in the word ranking (lookup.ranking).
+
+The vocabulary's vectors are held in memory per process (a few thousand rows) and reloaded
+when the worker has changed them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import numpy as np
+from django.db import DatabaseError
+
+from kb.replica import read_connection
+from vectors.backends import WORD_TABLE, EmbeddingError, backend
+from vectors.search import query_vectors
+
+log = logging.getLogger(__name__)
+
+MIN_SIMILARITY = 0.7  # on USE's scale: below it the nearest English word is mostly noise
+MARGIN = 0.04  # words within this of the best are kept too (count, counts, counting)
+PER_WORD = 3
+CHECK_SECONDS = 60.0  # how stale a process's copy of the vocabulary may be
+
+
+class _Vocabulary:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.model = ""
+        self.version: tuple = ()
+        self.checked = -CHECK_SECONDS
+        self.words: list[str] = []
+        self.matrix = np.zeros((0, 0), dtype=np.float32)
+
+    def current(self, model: str) -> tuple[list[str], np.ndarray]:
+        now = time.monotonic()
+        with self.lock:
+            if model == self.model and now - self.checked < CHECK_SECONDS:
+                return self.words, self.matrix
+            with read_connection().cursor() as cur:
+                cur.execute(
+                    "SELECT count(*), max(id), max(dims) FROM vectors_wordvector"
+                    " WHERE model = %s AND embedding IS NOT NULL",
+                    [model],
+                )
+                version = tuple(cur.fetchone())
+                if model != self.model or version != self.version:
+                    cur.execute(
+                        "SELECT text, embedding::text FROM vectors_wordvector"
+                        " WHERE model = %s AND embedding IS NOT NULL ORDER BY id",
+                        [model],
+                    )
+                    rows = cur.fetchall()
+                    self.words = [r[0] for r in rows]
+                    self.matrix = _unit_rows([r[1] for r in rows])
+                    self.model, self.version = model, version
+            self.checked = now
+            return self.words, self.matrix
+
+
+def _unit_rows(literals: list[str]) -> np.ndarray:
+    if not literals:
+        return np.zeros((0, 0), dtype=np.float32)
+    flat = np.fromstring(",".join(v.strip("[]") for v in literals), dtype=np.float32, sep=",")
+    matrix = flat.reshape(len(literals), -1)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
+_vocabulary = _Vocabulary()
+
+
+def translations(forms: dict[str, str]) -> dict[str, list[str]]:
+    """{surface: English words} for query words given as {surface: dictionary form}.
+
+    Empty without vectors, without an embedded vocabulary, or with the model unreachable:
+    the query is then ranked on its own words, as before.
+    """
+    chosen = backend()
+    if chosen is None or not forms:
+        return {}
+    model = chosen.part(WORD_TABLE)
+    try:
+        words, matrix = _vocabulary.current(model.name)
+        if not words:
+            return {}
+        surfaces = list(forms)
+        vectors = query_vectors(model, [forms[s] for s in surfaces])
+    except (DatabaseError, EmbeddingError) as exc:
+        log.warning("query words not translated: %s", exc)
+        return {}
+    queries = np.array(vectors, dtype=np.float32)
+    if queries.shape[1] != matrix.shape[1]:
+        return {}
+    queries /= np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-9)
+    sims = queries @ matrix.T
+    out: dict[str, list[str]] = {}
+    for surface, row in zip(surfaces, sims, strict=True):
+        best = np.argsort(-row)[:PER_WORD]
+        top = float(row[best[0]])
+        if top >= MIN_SIMILARITY:
+            out[surface] = [words[i] for i in best if row[i] >= top - MARGIN]
+    return out
