@@ -29,10 +29,9 @@ from django.db.models.expressions import RawSQL
 from lookup import placeholders
 from lookup.fusion import PAGE_WEIGHT, Candidate, fuse
 from search.tokenize import STOP_WORDS_EN, Query, Term, normalize, parse_query, whole_words
-from search.wordforms import forms
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
 from vectors.search import nearest_chunks, nearest_entries
-from vectors.words import translations
+from vectors.words import translated
 
 MAX_TERMS = 8
 TRANSLATED = 0.8  # share of a term's weight when only its translation is found (vectors.words)
@@ -133,12 +132,6 @@ def spelled(q: str, query: Query) -> tuple[str, Query]:
         return q, query
     fixed = query.suggestion(fixes)
     return fixed, parse_query(fixed, synonyms=synonym_groups())
-
-
-def translated(q: str, query: Query) -> Query:
-    """The query with its Japanese words' nearest English words as alternatives (vectors.words)."""
-    found = translations(forms(q, [t.surface for t in query.terms]))
-    return query.with_alternatives(found) if found else query
 
 
 def _candidates(annotated, levels: list[str], key: str, enough: int) -> list[tuple]:

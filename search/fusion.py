@@ -37,6 +37,7 @@ COVERAGE_OF = 30
 # Word-list weights by kind of lexical evidence.
 WEIGHT_AND = 0.6
 WEIGHT_OR = 0.3
+WEIGHT_TRANSLATED = 0.45  # every word, some only through their translation (vectors.words)
 WEIGHT_CODE = 0.85
 WEIGHT_COMMON = -0.1  # a capped AND set: the words are everywhere
 
@@ -47,7 +48,7 @@ _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 @dataclass
 class Evidence:
     lexical: list[int]  # note ids, best first
-    mode: str  # "and": every word matched; "or": some; "": none
+    mode: str  # "and": every word matched; "translated": every word in one language or the other; "or": some; "": none
     vector: dict[int, float] = field(default_factory=dict)  # note id -> cosine similarity
     reference: set[int] = field(default_factory=set)  # reference pages among the candidates
     exact: int | None = None  # the note whose title is the query
@@ -78,6 +79,8 @@ def lexical_weight(ev: Evidence) -> float:
         return 1.0
     if is_code(ev.query):
         return WEIGHT_CODE
+    if ev.mode == "translated":
+        return WEIGHT_TRANSLATED
     if ev.mode != "and":
         # One stray word of three says little; most of the words say more.
         best = max(ev.coverage.values(), default=0.5)

@@ -25,6 +25,7 @@ from search.highlight import highlight
 from search.tokenize import Query, normalize, parse_query, singular
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
 from vectors.search import nearest_chunks, nearest_entries
+from vectors.words import translated
 
 CANDIDATES = 200
 # Nearest note sections and lookup entries asked of the vector index.
@@ -296,10 +297,21 @@ def search(q: str, tag: str | None = None, semantic: bool = True, language: str 
     ids, mode = _ranked(query, "and", tag, language), "and"
     coverage: dict[int, float] = {}
     capped = len(ids) >= CANDIDATES  # of the notes with every word
+    if semantic and len(ids) < PARTIAL_BELOW:
+        # Few notes have every word as typed: the notes that have each word in one language
+        # or the other (vectors.words) come next, then those with only some of them.
+        wide = translated(q[:500], query)
+        if wide is not query:
+            seen = set(ids)
+            more = [i for i in _ranked(wide, "and", tag, language) if i not in seen]
+            if more and not ids:
+                mode = "translated"  # every word, but some only in the other language
+            ids += more
+            query = results.query = wide
     if len(ids) < PARTIAL_BELOW and len(query.terms) > 1:
         # Few or no notes have every word: notes with most of them follow, as lookup's
         # staged candidates do, rather than one result or none.
-        mode = "and" if ids else "or"
+        mode = mode if ids else "or"
         ids, coverage = _with_partial(query, tag, ids, language)
         if mode == "or":
             capped = len(ids) >= CANDIDATES

@@ -48,6 +48,39 @@ _E_ROW = frozenset("えけげせぜてでねへべめれ")
 _U_ROW = frozenset("うくぐすつぬぶむる")
 
 
+# A word of Japanese running text: a katakana word, or kanji (with one-kana okurigana
+# inside, 取り消し) and the kana typed after them.
+_TEXT_WORD_RE = re.compile(
+    f"([{_KATA}]{{2,}})|([{_KANJI}]+(?:[いきぎしちびみりえけげせべめれ][{_KANJI}]+)*)([{_HIRA}]*)"
+)
+# What a dictionary form ends with after its kanji: at most two kana (作る, 新しい, 確かめる).
+_DICTIONARY_FORM_RE = re.compile(f"^[{_KANJI}](?:[{_KANJI}]|[{_HIRA}](?=[{_KANJI}]))*[{_HIRA}]{{0,3}}$")
+_ENGLISH_RE = re.compile(r"^[a-z][a-z-]*[a-z]$")
+
+
+def japanese_words(text: str) -> set[str]:
+    """The words of a Japanese text in their dictionary forms (two characters or more)."""
+    out = set()
+    for m in _TEXT_WORD_RE.finditer(text):
+        word = m.group(1) or plain_form(m.group(2), m.group(3)[:6])
+        if len(word) >= 2 and (m.group(1) or _DICTIONARY_FORM_RE.match(word)):
+            out.add(word)
+    return out
+
+
+def english_forms(surfaces: list[str], stop_words: frozenset[str]) -> dict[str, str]:
+    """{surface: surface} for the plain English words among a parsed query's term surfaces.
+
+    Code (``-p``, ``env_file``, ``8080:80``) and command names are left alone: those are
+    matched as typed.
+    """
+    return {
+        s: s
+        for s in surfaces
+        if len(s) >= 3 and _ENGLISH_RE.match(s) and "-" not in s and s not in stop_words
+    }
+
+
 def _normalized_with_origin(q: str) -> tuple[str, list[int]]:
     """The query as the tokenizer normalizes it, with each character's index in ``q``."""
     chars: list[str] = []

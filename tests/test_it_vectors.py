@@ -18,7 +18,7 @@ from search.queries import search
 from vectors import worker
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, Backend, Blend, EmbeddingError, OpenAICompatible
 from vectors.chunking import chunk_note
-from vectors.models import EntryVector, NoteChunk
+from vectors.models import EntryVector, NoteChunk, WordVector
 from vectors.sync import sweep
 
 DIMS = 16
@@ -106,7 +106,7 @@ def test_embedding_is_idempotent_and_only_redoes_what_changed(make_note):
 
 
 def worker_rows() -> int:
-    return NoteChunk.objects.count() + EntryVector.objects.count()
+    return NoteChunk.objects.count() + EntryVector.objects.count() + WordVector.objects.count()
 
 
 def test_a_new_model_re_embeds_everything(make_note):
@@ -166,8 +166,10 @@ def test_two_workers_share_the_queue_and_embed_no_row_twice(make_note):
     assert worker.pending(FakeBackend("fake")) == 0
     counts = Counter(fake.seen)
     # Identical passages are embedded once per batch, so count rows via their texts.
-    texts = list(NoteChunk.objects.values_list("text", flat=True)) + list(
-        EntryVector.objects.values_list("text", flat=True)
+    texts = (
+        list(NoteChunk.objects.values_list("text", flat=True))
+        + list(EntryVector.objects.values_list("text", flat=True))
+        + list(WordVector.objects.values_list("text", flat=True))
     )
     assert sum(counts.values()) <= total
     assert set(counts) == set(texts)
@@ -322,6 +324,7 @@ def test_a_blend_embeds_each_table_with_its_own_model(make_note):
     assert worker.pending(blend) == 0
     assert set(NoteChunk.objects.values_list("model", "dims")) == {(blend.name, 2 * DIMS)}
     assert set(EntryVector.objects.values_list("model", "dims")) == {("left", DIMS)}
+    assert set(WordVector.objects.values_list("model", "dims")) == {("left", DIMS)}  # words too
     # Switching the blend's share is another model: passages are redone, entries are not.
     other = Blend(FakeBackend("left"), FakeBackend("right"), 0.75)
     assert worker.pending(other) == NoteChunk.objects.count()

@@ -1,4 +1,5 @@
-"""Japanese query words translated by meaning into the English words of the entries."""
+"""Query words translated by meaning: Japanese into the entries' English words, English into
+the Japanese words of the team's notes."""
 
 from __future__ import annotations
 
@@ -7,11 +8,20 @@ from django.core.management import call_command
 
 from lookup import placeholders, ranking
 from lookup.models import Entry
+from search import fusion, queries
 from search.tokenize import parse_query
-from search.wordforms import forms, plain_form
+from search.wordforms import forms, japanese_words, plain_form
+from vectors import words
 from vectors.models import WordVector
 from vectors.sync import sync_words
 from vectors.words import translations
+
+
+@pytest.fixture(autouse=True)
+def fresh_vocabulary():
+    words.forget()  # each test's database has its own words
+    yield
+    words.forget()
 
 
 @pytest.mark.parametrize(
@@ -91,3 +101,48 @@ def test_without_vectors_nothing_is_translated(db, settings):
         assert Entry.objects.lookup("数えたい", 3) == []
     finally:
         backend.cache_clear()
+
+
+def test_japanese_words_of_a_text_in_dictionary_form():
+    found = japanese_words("古いイメージを取り消して、新しいイメージを作り直す。設定を確かめたい。")
+    assert {"イメージ", "取り消す", "新しい", "設定", "確かめる"} <= found
+    assert not any(len(w) < 2 for w in found)
+
+
+def test_fusion_trusts_words_found_through_translation_less():
+    full = fusion.Evidence(lexical=[1], mode="and", vector={2: 0.9}, query="keep the data")
+    translated = fusion.Evidence(lexical=[1], mode="translated", vector={2: 0.9}, query="keep the data")
+    assert fusion.lexical_weight(translated) == fusion.WEIGHT_TRANSLATED < fusion.lexical_weight(full)
+
+
+@pytest.fixture
+def japanese_note(make_note):
+    note = make_note(
+        "データの永続化",
+        "コンテナを削除してもデータを残したいときは、名前付きボリュームに保存する。\n\n"
+        "ボリュームはコンテナとは別に管理される。",
+    )
+    make_note("ログの見方", "ログはコンテナの標準出力に出る。")
+    call_command("embed")
+    return note
+
+
+def test_english_words_get_the_notes_japanese_neighbours(japanese_note):
+    assert WordVector.objects.filter(language="ja", text="ボリューム").exists()
+    found = translations({"data": "data", "save": "save"}, "ja")
+    assert "データ" in found["data"]
+    assert "保存" in found["save"]
+
+
+def test_an_english_question_finds_a_japanese_note_by_its_words(japanese_note, monkeypatch):
+    # Meaning switched off: only the words, some of them translated, can find the note.
+    monkeypatch.setattr(queries, "meaning", lambda q, tag=None: queries.Meaning({}, {}, set(), {}))
+    assert queries.search("save data").ids[:1] == [japanese_note.pk]
+    monkeypatch.setattr(queries, "translated", lambda q, query: query)
+    assert japanese_note.pk not in queries.search("save data").ids
+
+
+def test_translation_waits_for_the_vocabulary(db, make_note):
+    make_note("データの永続化", "ボリュームに保存する。")  # no embed: the worker has not run
+    assert translations({"volume": "volume"}, "ja") == {}
+    assert words.translated("volume", parse_query("volume")).terms == parse_query("volume").terms

@@ -87,9 +87,13 @@ class EntryVector(models.Model):
 
 
 class WordVector(models.Model):
-    """An English word of the lookup entries' tasks, embedded alone (vectors.words)."""
+    """A word that a query word may translate into, embedded alone (vectors.words).
+
+    English words come from the English entries' tasks, Japanese ones from the team's notes.
+    """
 
     text = models.CharField(max_length=100, unique=True)  # the word; "text" as the worker reads it
+    language = models.CharField(max_length=2, default="en")
     digest = models.CharField(max_length=32)  # md5 of text, for the worker's write-back check
     model = models.CharField(max_length=100, blank=True)
     dims = models.PositiveSmallIntegerField(default=0)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 
 from notes.models import REFERENCE_KEY_PREFIX
 from search.tokenize import STOP_WORDS_EN
+from search.wordforms import japanese_words
 from vectors.chunking import chunk_note, plain
 
 # Bump when chunking (NOTE_VERSION) or entry_text() (ENTRY_VERSION) changes, so those rows
@@ -64,11 +66,11 @@ ON CONFLICT (entry_id) DO UPDATE SET note_id = EXCLUDED.note_id, text = EXCLUDED
 """
 
 
-# The English words of the English entries' tasks, most used first: what vectors.words
-# translates a Japanese query word into. Entries are the place where a task is said in
-# few words, so their words are the ones worth translating into.
-VOCABULARY = 6000
-_VOCABULARY = """
+# The words a query word may translate into (vectors.words), most used first: English words
+# of the English entries' tasks (where a task is said in few words), and Japanese words of
+# the team's own notes (what an English question over them needs to reach).
+VOCABULARY = 6000  # per language
+_ENGLISH_VOCABULARY = """
 SELECT w FROM lookup_entry e, regexp_split_to_table(lower(e.tasks[1]), '[^a-z0-9-]+') AS w
 WHERE e.language = 'en' AND w ~ '^[a-z][a-z0-9-]*[a-z0-9]$' AND length(w) BETWEEN 3 AND 40
     AND NOT (w = ANY(%s))
@@ -76,6 +78,13 @@ GROUP BY w ORDER BY count(*) DESC, w LIMIT %s
 """
 WORDS_EVERY = 600.0  # seconds: deleted entries take their words away at this pace
 _words_synced = -WORDS_EVERY
+_words_source = ""  # what the words were last synced from (_WORDS_SOURCE)
+# Changes whenever a team passage does, whichever process wrote it, and when the words
+# themselves went (a restored or rolled-back database).
+_WORDS_SOURCE = (
+    "SELECT coalesce(md5(string_agg(digest, ',' ORDER BY id)), '')"
+    " || (SELECT count(*) FROM vectors_wordvector)::text FROM vectors_notechunk WHERE NOT reference"
+)
 
 
 def md5(text: str) -> str:
@@ -114,16 +123,27 @@ def entry_text(tasks: list[str], command: str, explanation: str) -> str:
     return tasks[0] if tasks else plain(command)[:100]
 
 
+def _japanese_vocabulary(cur) -> list[str]:
+    counts: Counter[str] = Counter()
+    cur.execute("SELECT text FROM vectors_notechunk WHERE NOT reference")
+    for (text,) in cur.fetchall():
+        counts.update(w for w in japanese_words(text) if len(w) <= 100)
+    return [w for w, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:VOCABULARY]]
+
+
 def sync_words() -> int:
     """Rows for the vocabulary's new words, without those it lost; returns the words added."""
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(_VOCABULARY, [sorted(STOP_WORDS_EN), VOCABULARY])
-        words = [r[0] for r in cur.fetchall()]
+        cur.execute(_ENGLISH_VOCABULARY, [sorted(STOP_WORDS_EN), VOCABULARY])
+        english = [r[0] for r in cur.fetchall()]
+        japanese = _japanese_vocabulary(cur)
+        words = english + japanese
         cur.execute("DELETE FROM vectors_wordvector WHERE NOT (text = ANY(%s))", [words])
         cur.execute(
-            "INSERT INTO vectors_wordvector (text, digest, model, dims)"
-            " SELECT w, md5(w), '', 0 FROM unnest(%s::text[]) AS w ON CONFLICT (text) DO NOTHING",
-            [words],
+            "INSERT INTO vectors_wordvector (text, language, digest, model, dims)"
+            " SELECT w, l, md5(w), '', 0 FROM unnest(%s::text[], %s::text[]) AS u(w, l)"
+            " ON CONFLICT (text) DO NOTHING",
+            [words, ["en"] * len(english) + ["ja"] * len(japanese)],
         )
         return cur.rowcount
 
@@ -159,10 +179,15 @@ def sweep(batch: int = 2000) -> tuple[int, int]:
         entries += len(rows)
         if len(rows) < batch:
             break
-    global _words_synced
-    # The vocabulary grows with new entries; what deleted ones leave behind costs nothing
-    # but a spare word, so it goes at a slower pace.
-    if entries or time.monotonic() - _words_synced > WORDS_EVERY:
+    global _words_synced, _words_source
+    with connection.cursor() as cur:
+        cur.execute(_WORDS_SOURCE)
+        source = cur.fetchone()[0]
+    # The vocabulary follows new entries and the team's passages at once; what deleted
+    # entries leave behind costs nothing but a spare word, so it goes at a slower pace.
+    if entries or source != _words_source or time.monotonic() - _words_synced > WORDS_EVERY:
         sync_words()
-        _words_synced = time.monotonic()
+        with connection.cursor() as cur:
+            cur.execute(_WORDS_SOURCE)
+            _words_synced, _words_source = time.monotonic(), cur.fetchone()[0]
     return chunks, entries

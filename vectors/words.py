@@ -1,4 +1,4 @@
-"""Word translation by meaning: the English words nearest to a Japanese query word.
+"""Word translation by meaning: the words of the other language nearest to a query word.
 
 tldr documents 6,600 commands in English and under 500 in Japanese, so for most commands a
 Japanese task ("ファイルが何行あるか数えたい") shares no word with the only page that answers
@@ -23,6 +23,8 @@ import numpy as np
 from django.db import DatabaseError
 
 from kb.replica import read_connection
+from search.tokenize import STOP_WORDS_EN, Query
+from search.wordforms import english_forms, forms
 from vectors.backends import WORD_TABLE, EmbeddingError, backend
 from vectors.search import query_vectors
 
@@ -35,7 +37,8 @@ CHECK_SECONDS = 60.0  # how stale a process's copy of the vocabulary may be
 
 
 class _Vocabulary:
-    def __init__(self) -> None:
+    def __init__(self, language: str) -> None:
+        self.language = language
         self.lock = threading.Lock()
         self.model = ""
         self.version: tuple = ()
@@ -51,15 +54,15 @@ class _Vocabulary:
             with read_connection().cursor() as cur:
                 cur.execute(
                     "SELECT count(*), max(id), max(dims) FROM vectors_wordvector"
-                    " WHERE model = %s AND embedding IS NOT NULL",
-                    [model],
+                    " WHERE model = %s AND language = %s AND embedding IS NOT NULL",
+                    [model, self.language],
                 )
                 version = tuple(cur.fetchone())
                 if model != self.model or version != self.version:
                     cur.execute(
                         "SELECT text, embedding::text FROM vectors_wordvector"
-                        " WHERE model = %s AND embedding IS NOT NULL ORDER BY id",
-                        [model],
+                        " WHERE model = %s AND language = %s AND embedding IS NOT NULL ORDER BY id",
+                        [model, self.language],
                     )
                     rows = cur.fetchall()
                     self.words = [r[0] for r in rows]
@@ -78,11 +81,25 @@ def _unit_rows(literals: list[str]) -> np.ndarray:
     return matrix / np.where(norms == 0, 1, norms)
 
 
-_vocabulary = _Vocabulary()
+_vocabularies = {language: _Vocabulary(language) for language in ("en", "ja")}
 
 
-def translations(forms: dict[str, str]) -> dict[str, list[str]]:
-    """{surface: English words} for query words given as {surface: dictionary form}.
+def forget() -> None:
+    """Drop this process's copies of the vocabulary (tests switch databases under it)."""
+    for language in _vocabularies:
+        _vocabularies[language] = _Vocabulary(language)
+
+
+def translated(q: str, query: Query) -> Query:
+    """``query`` with each word's nearest words of the other language as alternatives."""
+    surfaces = [t.surface for t in query.terms]
+    found = translations(forms(q, surfaces), "en")
+    found.update(translations(english_forms(surfaces, STOP_WORDS_EN), "ja"))
+    return query.with_alternatives(found) if found else query
+
+
+def translations(forms: dict[str, str], language: str = "en") -> dict[str, list[str]]:
+    """{surface: words in ``language``} for query words given as {surface: dictionary form}.
 
     Empty without vectors, without an embedded vocabulary, or with the model unreachable:
     the query is then ranked on its own words, as before.
@@ -92,7 +109,7 @@ def translations(forms: dict[str, str]) -> dict[str, list[str]]:
         return {}
     model = chosen.part(WORD_TABLE)
     try:
-        words, matrix = _vocabulary.current(model.name)
+        words, matrix = _vocabularies[language].current(model.name)
         if not words:
             return {}
         surfaces = list(forms)

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("text", models.CharField(max_length=100, unique=True)),
+                ("language", models.CharField(default="en", max_length=2)),
                 ("digest", models.CharField(max_length=32)),
                 ("model", models.CharField(blank=True, max_length=100)),
                 ("dims", models.PositiveSmallIntegerField(default=0)),
