@@ -303,7 +303,7 @@ def plainest_first(qs, ranked: list[tuple], key: str, lang: str) -> list[tuple]:
 def with_meaning(qs, q: str, ranked: list[tuple], key: str, lang: str) -> list[tuple]:
     """The word ranking fused with the entries nearest in meaning (lookup.fusion)."""
     # Thousands of tldr entries can fill every place before the team's own answer.
-    neighbours = nearest_entries(q, NEIGHBOURS) + nearest_entries(q, OWN_NEIGHBOURS, own=True)
+    neighbours = nearest_entries(q, NEIGHBOURS, also_own=OWN_NEIGHBOURS)
     if not neighbours:
         return ranked
     models = backend()

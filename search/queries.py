@@ -238,7 +238,7 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
     """Notes near ``q`` in meaning, best passage per note, with what fusion needs to know of them."""
     sims: dict[int, float] = {}
     passages: dict[int, str] = {}
-    for chunk in nearest_chunks(q, NEIGHBOURS) + nearest_chunks(q, OWN_NEIGHBOURS, own=True):
+    for chunk in nearest_chunks(q, NEIGHBOURS, also_own=OWN_NEIGHBOURS):
         if chunk.similarity > sims.get(chunk.note_id, -1.0):
             sims[chunk.note_id] = chunk.similarity
             passages[chunk.note_id] = chunk.text

@@ -7,4 +7,9 @@ class VectorsConfig(AppConfig):
     verbose_name = "vectors"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from vectors import receivers  # noqa: F401 - connects the note_saved receiver
+        from vectors.search import tune_session
+
+        connection_created.connect(tune_session, dispatch_uid="vectors.tune_session")

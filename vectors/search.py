@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
@@ -23,11 +24,13 @@ from vectors.index import OWN_CONDITION
 log = logging.getLogger(__name__)
 
 _OWN = f"AND {OWN_CONDITION}"  # the partial indexes' condition (vectors.index.OWN)
-CACHE_SIZE = 512  # query vectors (a blend caches two per query: one per table)
+# Query vectors, kept as float32 arrays (3.5 kB for 896 dimensions): a query takes one per
+# table and one per word it translates (vectors.words), and typing repeats them all.
+CACHE_SIZE = 4096
 READY_TTL = 30.0  # seconds a "vectors exist" answer is trusted
 EF_SEARCH = 100
 
-_cache: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
+_cache: OrderedDict[tuple[str, str], array] = OrderedDict()
 _cache_lock = Lock()
 _ready: dict[str, tuple[float, int]] = {}
 
@@ -40,32 +43,34 @@ class Neighbour:
     text: str = ""
 
 
-def query_vector(model: Backend, q: str) -> list[float]:
-    key = (model.name, q)
+def _remember(key: tuple[str, str], vector: list[float]) -> None:
     with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    vector = model.queries([q])[0]
-    with _cache_lock:
-        _cache[key] = vector
+        _cache[key] = array("f", vector)
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
-    return vector
+
+
+def _recall(key: tuple[str, str]) -> list[float] | None:
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is None:
+            return None
+        _cache.move_to_end(key)
+    return found.tolist()
+
+
+def query_vector(model: Backend, q: str) -> list[float]:
+    return query_vectors(model, [q])[0]
 
 
 def query_vectors(model: Backend, texts: list[str]) -> list[list[float]]:
-    """query_vector for several texts, with one model call for those not cached."""
-    with _cache_lock:
-        found = {t: _cache[(model.name, t)] for t in texts if (model.name, t) in _cache}
+    """The query vectors of ``texts``, with one model call for those not cached."""
+    found = {t: v for t in texts if (v := _recall((model.name, t))) is not None}
     missing = [t for t in dict.fromkeys(texts) if t not in found]
     if missing:
         for text, vector in zip(missing, model.queries(missing), strict=True):
-            found[text] = vector
-            with _cache_lock:
-                _cache[(model.name, text)] = vector
-                while len(_cache) > CACHE_SIZE:
-                    _cache.popitem(last=False)
+            _remember((model.name, text), vector)
+            found[text] = array("f", vector).tolist()  # as a cached one will be
     return [found[t] for t in texts]
 
 
@@ -91,15 +96,24 @@ def forget_readiness() -> None:
 
 
 _NEAREST = """
-SELECT {cols}, 1 - (embedding::vector({dims}) <=> %(q)s::vector({dims})) AS similarity
+(SELECT {cols}, 1 - (embedding::vector({dims}) <=> %(q)s::vector({dims})) AS similarity
 FROM {table} WHERE dims = {dims} AND model = %(model)s {extra}
-ORDER BY embedding::vector({dims}) <=> %(q)s::vector({dims}) LIMIT %(k)s
+ORDER BY embedding::vector({dims}) <=> %(q)s::vector({dims}) LIMIT {k})
 """
+# The model filter is applied after the index scan; iterative scans keep going until k rows
+# pass it. Set once per connection (tune_session), so a query is one round trip.
+SESSION_SETTINGS = f"SET hnsw.ef_search = {EF_SEARCH}; SET hnsw.iterative_scan = relaxed_order"
 
 
-def _nearest(
-    table: str, cols: str, q: str, k: int, extra: str = "", params: dict | None = None
-) -> list[tuple]:
+def tune_session(sender, connection, **kwargs) -> None:
+    """connection_created receiver: the HNSW settings every nearest-neighbour query wants."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(SESSION_SETTINGS)
+
+
+def _nearest(table: str, cols: str, q: str, k: int, own_k: int = 0, own_only: bool = False) -> list[tuple]:
+    """The ``k`` nearest rows, then (``own_k``) the nearest among the team's own, in one query."""
     chosen = backend()
     if chosen is None or not q.strip():
         return []
@@ -115,27 +129,33 @@ def _nearest(
     if len(vector) != dims:
         return []
     literal = "[" + ",".join(f"{x:.6g}" for x in vector) + "]"
-    sql = _NEAREST.format(cols=cols, table=table, dims=int(dims), extra=extra)
-    with transaction.atomic(using=read_alias()), read_connection().cursor() as cur:
-        cur.execute(f"SET LOCAL hnsw.ef_search = {max(EF_SEARCH, k)}")
-        # The model filter is applied after the index scan; keep scanning until k rows pass it.
-        cur.execute("SET LOCAL hnsw.iterative_scan = relaxed_order")
-        cur.execute(sql, {"q": literal, "model": model.name, "k": k, **(params or {})})
+    parts = [(k, _OWN if own_only else "")] + ([(own_k, _OWN)] if own_k else [])
+    sql = " UNION ALL ".join(
+        _NEAREST.format(cols=cols, table=table, dims=int(dims), extra=extra, k=int(n)) for n, extra in parts
+    )
+    with read_connection().cursor() as cur:
+        if max(k, own_k) > EF_SEARCH:  # more than the session's setting can return
+            with transaction.atomic(using=read_alias()):
+                cur.execute(f"SET LOCAL hnsw.ef_search = {max(k, own_k)}")
+                cur.execute(sql, {"q": literal, "model": model.name})
+                return cur.fetchall()
+        cur.execute(sql, {"q": literal, "model": model.name})
         return cur.fetchall()
 
 
-def nearest_chunks(q: str, k: int = 50, own: bool = False) -> list[Neighbour]:
+def nearest_chunks(q: str, k: int = 50, own: bool = False, also_own: int = 0) -> list[Neighbour]:
     """Note sections closest in meaning to ``q``, best first (one note may appear twice).
 
-    ``own`` keeps to the team's notes: thousands of reference pages in the query's own
+    ``own`` keeps to the team's notes. ``also_own`` adds that many of the team's nearest
+    after the ``k`` (in the same round trip): thousands of reference pages in the query's own
     language can fill every one of the ``k`` places before a team note in the other
     language is reached, so search asks for both lists.
     """
-    rows = _nearest("vectors_notechunk", "id, note_id, text", q, k, extra=_OWN if own else "")
+    rows = _nearest("vectors_notechunk", "id, note_id, text", q, k, also_own, own_only=own)
     return [Neighbour(id=r[0], note_id=r[1], text=r[2], similarity=float(r[3])) for r in rows]
 
 
-def nearest_entries(q: str, k: int = 50, own: bool = False) -> list[Neighbour]:
-    """Lookup entries closest in meaning to ``q``, best first; ``own``: the team's entries only."""
-    rows = _nearest("vectors_entryvector", "entry_id, note_id", q, k, extra=_OWN if own else "")
+def nearest_entries(q: str, k: int = 50, own: bool = False, also_own: int = 0) -> list[Neighbour]:
+    """Lookup entries closest in meaning to ``q``, best first; ``own`` and ``also_own`` as for chunks."""
+    rows = _nearest("vectors_entryvector", "entry_id, note_id", q, k, also_own, own_only=own)
     return [Neighbour(id=r[0], note_id=r[1], similarity=float(r[2])) for r in rows]
