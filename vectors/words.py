@@ -25,12 +25,15 @@ from django.db import DatabaseError
 from kb.replica import read_connection
 from search.tokenize import STOP_WORDS_EN, Query
 from search.wordforms import english_forms, forms
-from vectors.backends import WORD_TABLE, EmbeddingError, backend
+from vectors.backends import WORD_TABLE, EmbeddingError, UniversalSentenceEncoder, backend
 from vectors.search import query_vectors
 
 log = logging.getLogger(__name__)
 
-MIN_SIMILARITY = 0.7  # on USE's scale: below it the nearest English word is mostly noise
+# On USE's scale (the default word model); another model's cosines are moved onto its own
+# scale (Backend.spread and floor). e5's word neighbours were poor (空 → blue, 小文字 → kube)
+# at cosines that pass any threshold on its narrow scale, and this keeps them out.
+MIN_SIMILARITY = 0.7  # below it the nearest word is mostly noise
 MARGIN = 0.04  # words within this of the best are kept too (count, counts, counting)
 PER_WORD = 3
 CHECK_SECONDS = 60.0  # how stale a process's copy of the vocabulary may be
@@ -122,10 +125,13 @@ def translations(forms: dict[str, str], language: str = "en") -> dict[str, list[
         return {}
     queries /= np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-9)
     sims = queries @ matrix.T
+    scale = model.spread / UniversalSentenceEncoder.spread
+    minimum = model.floor + (MIN_SIMILARITY - UniversalSentenceEncoder.floor) * scale
+    margin = MARGIN * scale
     out: dict[str, list[str]] = {}
     for surface, row in zip(surfaces, sims, strict=True):
         best = np.argsort(-row)[:PER_WORD]
         top = float(row[best[0]])
-        if top >= MIN_SIMILARITY:
-            out[surface] = [words[i] for i in best if row[i] >= top - MARGIN]
+        if top >= minimum:
+            out[surface] = [words[i] for i in best if row[i] >= top - margin]
     return out
