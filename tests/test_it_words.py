@@ -162,3 +162,13 @@ def test_a_model_with_a_narrow_scale_needs_closer_words(db, settings, fixtures_d
         assert translations({"空": "空", "先頭": "先頭"}, "en") == {}
     finally:
         backend.cache_clear()
+
+
+def test_a_long_query_translates_only_its_first_words(english_pages):
+    def alternatives(q: str, surface: str) -> tuple[str, ...]:
+        wide = words.translated(q, parse_query(q))
+        return next(t.alternatives for t in wide.terms if t.surface == surface)
+
+    assert any("file" in a for a in alternatives("ファイル", "ファイル"))
+    tail = "alpha bravo charlie delta foxtrot hotel juliet kilo ファイル"  # the ninth word
+    assert not any("file" in a for a in alternatives(tail, "ファイル"))

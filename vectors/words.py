@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 MIN_SIMILARITY = 0.7  # below it the nearest word is mostly noise
 MARGIN = 0.04  # words within this of the best are kept too (count, counts, counting)
 PER_WORD = 3
+MAX_WORDS = 8  # of a query: a pasted paragraph is not translated word by word
 CHECK_SECONDS = 60.0  # how stale a process's copy of the vocabulary may be
 
 
@@ -95,7 +96,7 @@ def forget() -> None:
 
 def translated(q: str, query: Query) -> Query:
     """``query`` with each word's nearest words of the other language as alternatives."""
-    surfaces = [t.surface for t in query.terms]
+    surfaces = [t.surface for t in query.terms][:MAX_WORDS]
     found = translations(forms(q, surfaces), "en")
     found.update(translations(english_forms(surfaces, STOP_WORDS_EN), "ja"))
     return query.with_alternatives(found) if found else query
