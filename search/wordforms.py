@@ -25,7 +25,7 @@ _TAIL_RE = re.compile(f"[{_HIRA}]*")
 # か and や also begin okurigana (確かめる, 冷やす), so they are not taken as particles here.
 _PARTICLES = tuple("を が の に で と は も へ ごと だけ まで から より".split())
 _SURU = ("する", "し", "さ", "でき")
-# The stem-final kana of a godan verb (書き), and the plain ending it comes from (書く).
+# What follows a verb's stem: where its okurigana ends.
 _AUXILIARIES = (
     "たい",
     "たく",
@@ -43,8 +43,11 @@ _AUXILIARIES = (
     "たら",
     "よう",
 )
+_LONG_AUXILIARIES = tuple(a for a in _AUXILIARIES if len(a) > 1)  # ます; not the た of 当たる
+# The stem-final kana of a godan verb (書き, and 書か before ない), and the plain ending (書く).
 _I_TO_U = dict(zip("きぎしちびみりい", "くぐすつぶむるう", strict=True))
 _E_ROW = frozenset("えけげせぜてでねへべめれ")
+_A_TO_U = dict(zip("かがさたなばまらわ", "くぐすつぬぶむるう", strict=True))
 _U_ROW = frozenset("うくぐすつぬぶむる")
 
 
@@ -100,6 +103,15 @@ def plain_form(stem: str, tail: str) -> str:
     kanji_only = not _HIRA_RE.search(stem)
     if not tail or tail.startswith(_PARTICLES) or (kanji_only and len(stem) >= 2 and tail.startswith(_SURU)):
         return stem  # 確認したい: the noun says it
+    if (
+        len(tail) <= 3
+        and tail[-1] in _U_ROW
+        and tail[0] not in "てでっ"
+        and not tail.startswith(_LONG_AUXILIARIES)
+    ):
+        return stem + tail  # already the plain form: 当たる, 確かめる, 作る
+    if tail[0] in _A_TO_U and tail[1:2] in ("れ", "せ", "さ", "な", "ず"):
+        return stem + _A_TO_U[tail[0]]  # 待たされた → 待つ, 書かない → 書く (a godan verb)
     if tail.startswith(_AUXILIARIES):
         return stem + "る" if len(stem) == 1 else stem  # 見たい → 見る
     # The okurigana ends where an auxiliary starts: 数え|たい, 確かめ|たい, 作り|たい.
@@ -111,8 +123,9 @@ def plain_form(stem: str, tail: str) -> str:
     if len(okuri) > 3:
         return stem  # more words written in kana, not one ending
     last = okuri[-1]
-    if okuri == "い" and tail[1:2] in ("て", "た"):
-        return stem + "く"  # 開いている → 開く
+    rest = tail[len(okuri) :]
+    if last == "い" and rest[:1] in ("て", "た") and not rest.startswith("たい"):
+        return stem + okuri[:-1] + "く"  # 開いている → 開く, 気づいて → 気づく
     if last in _E_ROW:
         return stem + okuri + "る"  # 数えたい → 数える (an ichidan verb)
     if last == "い" and okuri == tail:

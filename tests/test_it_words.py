@@ -37,6 +37,10 @@ def fresh_vocabulary():
         ("新", "しい", "新しい"),
         ("名前", "を", "名前"),
         ("使", "っている", "使"),  # ambiguous ending: the kanji alone
+        ("当", "たる", "当たる"),  # already plain: た is okurigana, not the past tense
+        ("待", "たされた", "待つ"),  # a godan verb's a-row stem
+        ("気づ", "いて", "気づく"),
+        ("見", "ます", "見る"),
     ],
 )
 def test_plain_forms(stem, tail, form):
