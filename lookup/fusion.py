@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from lookup import danger
+
 PAGE_WEIGHT = 1.5  # share of the page's similarity (on the entries' scale) added to the entry's own
 WEIGHT_FULL = 0.5  # the best word match has every important word
 WEIGHT_PARTIAL = 0.7  # scaled by how much of the query the best match covers
@@ -24,6 +26,7 @@ TEAM_BONUS = 0.08  # at full team usage, on the 0..1 scale
 TEAM_SATURATION = 20  # team entries of a tool at which it counts as fully "ours"
 LANGUAGE_BONUS = 0.03
 MAX_VECTOR_ONLY = 30
+UNASKED_DESTRUCTION = 0.5  # share of its meaning score a destructive command keeps (lookup.danger)
 
 
 @dataclass
@@ -67,8 +70,10 @@ def fuse(
     team_tools: dict[str, int],
     spread: float = 0.08,
     min_similarity: float = 0.78,
+    query: str = "",
 ) -> list[Candidate]:
     """Candidates best first; ``spread`` and ``min_similarity`` are the model's scale."""
+    careful = not danger.asks_to_destroy(query)
     sims = [c.similarity for c in candidates if c.similarity is not None]
     top = max(sims) if sims else 0.0
     meaningful = top >= min_similarity
@@ -85,6 +90,8 @@ def fuse(
         vec = 0.0
         if meaningful and c.similarity is not None and c.similarity > floor:
             vec = (c.similarity - floor) / spread
+            if careful and c.lexical_rank is None and danger.destroys(c.command):
+                vec *= UNASKED_DESTRUCTION  # found by meaning alone, and nobody asked to delete
         prior = TEAM_BONUS * team_share(c.command_key, team_tools)
         prior += LANGUAGE_BONUS if c.language == lang else 0.0
         return alpha * lex + (1 - alpha) * vec + prior

@@ -362,5 +362,6 @@ def with_meaning(qs, q: str, ranked: list[tuple], key: str, lang: str) -> list[t
         team_tools(),
         spread=model.spread if model else 0.08,
         min_similarity=model.floor if model else 0.78,
+        query=q,
     )
     return [c.row for c in fused]

@@ -143,3 +143,41 @@ def test_a_japanese_task_finds_a_command_documented_only_in_english(fixtures_dir
     assert any(c.startswith("ln -s") for c in top)
     top = [placeholders.fill(e.command) for e in Entry.objects.lookup("JSONを見やすく整形して表示したい", 3)]
     assert top[0].startswith("jq .")
+
+
+@pytest.mark.parametrize(
+    ("command", "destructive"),
+    [
+        ("docker compose down -v", True),
+        ("docker volume rm kb_pgdata", True),
+        ("rm -rf build/", True),
+        ("git reset --hard HEAD~1", True),
+        ("docker system prune -a", True),
+        ("docker compose down", False),
+        ("docker compose up -d db", False),
+        ("docker logs -f web", False),
+        ("npm run format", False),
+    ],
+)
+def test_commands_that_destroy_data(command, destructive):
+    from lookup import danger
+
+    assert danger.destroys(command) is destructive
+
+
+def test_meaning_alone_does_not_put_an_unasked_for_deletion_first():
+    def candidates():
+        return [
+            Candidate(1, "docker compose down -v", "docker compose down", "en", similarity=0.52),
+            Candidate(2, "docker compose up -d db", "docker compose up", "en", similarity=0.50),
+        ]
+
+    scale = {"spread": 0.15, "min_similarity": 0.3}
+    asked = fuse_entries(candidates(), False, "en", {}, query="wait until the database is ready", **scale)
+    assert [c.pk for c in asked] == [2, 1]
+    # Asked for, or found by the words too, it keeps its place.
+    asked = fuse_entries(candidates(), False, "en", {}, query="delete the database volume", **scale)
+    assert [c.pk for c in asked] == [1, 2]
+    worded = candidates()
+    worded[0].lexical_rank, worded[0].lexical_score, worded[0].coverage = 0, 1.0, 1.0
+    assert fuse_entries(worded, False, "en", {}, query="take the stack down", **scale)[0].pk == 1
