@@ -57,6 +57,9 @@ class Evidence:
     # Share of the query's terms each word hit has, when not all matched (the OR fallback).
     coverage: dict[int, float] = field(default_factory=dict)
     language: dict[int, str] = field(default_factory=dict)  # "ja" or "en" per candidate note
+    # Word hits the worker has not embedded yet (a note saved a moment ago): meaning has no
+    # say on them, so they rank by their words alone instead of losing to weak neighbours.
+    unembedded: set[int] = field(default_factory=set)
     # The model's scale (vectors.backends.Backend): how far below the best neighbour a
     # similarity still counts, and under what best similarity the neighbours are noise.
     spread: float = 0.08
@@ -118,6 +121,8 @@ def fuse(ev: Evidence) -> list[int]:
     vector_only = sorted((i for i in vec if i not in lex), key=lambda i: -vec[i])[:MAX_VECTOR_ONLY]
     candidates = list(lex) + vector_only
     score = {i: alpha * lex.get(i, 0.0) + (1 - alpha) * vec.get(i, 0.0) for i in candidates}
+    for i in ev.unembedded & score.keys():
+        score[i] = lex.get(i, 0.0)
     order = sorted(candidates, key=lambda i: -score[i])  # stable: ties keep the word order
     if ev.exact is not None and ev.exact in score:
         order.remove(ev.exact)

@@ -24,7 +24,7 @@ from search.fusion import Evidence, fuse
 from search.highlight import highlight
 from search.tokenize import Query, normalize, parse_query, singular
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
-from vectors.search import nearest_chunks, nearest_entries
+from vectors.search import embedded_notes, nearest_chunks, nearest_entries
 from vectors.words import translated
 
 CANDIDATES = 200
@@ -331,6 +331,9 @@ def search(q: str, tag: str | None = None, semantic: bool = True, language: str 
             q,
             coverage,
             languages,
+            unembedded=set(ids[: fusion.COVERAGE_OF]) - embedded_notes(ids[: fusion.COVERAGE_OF])
+            if sims
+            else set(),
             spread=model.spread if model else 0.08,
             floor=model.floor if model else 0.78,
         )

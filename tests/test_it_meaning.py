@@ -181,3 +181,20 @@ def test_meaning_alone_does_not_put_an_unasked_for_deletion_first():
     worded = candidates()
     worded[0].lexical_rank, worded[0].lexical_score, worded[0].coverage = 0, 1.0, 1.0
     assert fuse_entries(worded, False, "en", {}, query="take the stack down", **scale)[0].pk == 1
+
+
+def test_a_note_not_yet_embedded_ranks_by_its_words():
+    ev = fusion.Evidence(
+        lexical=[9, 1], mode="or", vector={1: 0.90, 2: 0.89}, coverage={9: 1.0, 1: 0.5}, query="renew tls"
+    )
+    assert fusion.fuse(ev)[0] != 9  # meaning outvotes a word hit it knows nothing of
+    ev.unembedded = {9}
+    assert fusion.fuse(ev)[0] == 9
+
+
+def test_search_knows_which_word_hits_wait_for_the_worker(team_notes, make_note):
+    from vectors.search import embedded_notes
+
+    fresh = make_note("証明書の期限切れ対応", "TLS 証明書は `certbot renew` で更新する。")
+    assert embedded_notes([fresh.pk, team_notes["logs"].pk]) == {team_notes["logs"].pk}
+    assert search("certbot renew TLS").ids[0] == fresh.pk

@@ -18,7 +18,7 @@ from threading import Lock
 from django.db import transaction
 
 from kb.replica import read_alias, read_connection
-from vectors.backends import Backend, EmbeddingError, backend
+from vectors.backends import CHUNK_TABLE, Backend, EmbeddingError, backend
 from vectors.index import OWN_CONDITION
 
 log = logging.getLogger(__name__)
@@ -159,3 +159,17 @@ def nearest_entries(q: str, k: int = 50, own: bool = False, also_own: int = 0) -
     """Lookup entries closest in meaning to ``q``, best first; ``own`` and ``also_own`` as for chunks."""
     rows = _nearest("vectors_entryvector", "entry_id, note_id", q, k, also_own, own_only=own)
     return [Neighbour(id=r[0], note_id=r[1], similarity=float(r[2])) for r in rows]
+
+
+def embedded_notes(note_ids: list[int]) -> set[int]:
+    """Those of ``note_ids`` that have a passage vector from the current model."""
+    chosen = backend()
+    if chosen is None or not note_ids:
+        return set()
+    with read_connection().cursor() as cur:
+        cur.execute(
+            "SELECT DISTINCT note_id FROM vectors_notechunk"
+            " WHERE note_id = ANY(%s) AND model = %s AND embedding IS NOT NULL",
+            [list(note_ids), chosen.part(CHUNK_TABLE).name],
+        )
+        return {r[0] for r in cur.fetchall()}
