@@ -154,7 +154,15 @@ def _candidates(annotated, levels: list[str], key: str, enough: int) -> list[tup
             .filter(hit=True)
             .order_by("-exact_task", "-score", "command_len", "pk")
             .values_list(
-                "pk", "score", "command", "exact_task", "command_key", "language", "position", "covered"
+                "pk",
+                "score",
+                "command",
+                "exact_task",
+                "command_key",
+                "language",
+                "position",
+                "covered",
+                "command_len",
             )[: enough * 2]  # room for duplicates
         )
         if len(ranked) >= enough:
@@ -238,7 +246,7 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
         more = _candidates(annotated, candidate_queries(terms, weights), key, enough)
         seen = {row[0] for row in ranked}
         ranked += [row for row in more if row[0] not in seen]
-        ranked.sort(key=lambda row: (not row[3], -row[1], len(row[2]), row[0]))
+        ranked.sort(key=lambda row: (not row[3], -row[1], row[8], row[0]))  # as _candidates orders
     if just_a_name:
         ranked = plainest_first(qs, ranked, key, lang)
     elif semantic:

@@ -24,7 +24,22 @@ class VectorQuerySet(models.QuerySet):
         return self.filter(embedding__isnull=False, model=model)
 
 
-class NoteChunk(models.Model):
+class Embedded(models.Model):
+    """What every row the worker embeds has: the vector, its model, and the worker's lease."""
+
+    model = models.CharField(max_length=100, blank=True)
+    dims = models.PositiveSmallIntegerField(default=0)
+    embedding = VectorField(null=True, blank=True)
+    # A worker's lease: set while it embeds the row, so others skip it; expires if it dies.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    objects = VectorQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class NoteChunk(Embedded):
     """One heading section of a note (title in front), embedded as a passage."""
 
     note = models.ForeignKey("notes.Note", on_delete=models.CASCADE, related_name="+")
@@ -37,13 +52,6 @@ class NoteChunk(models.Model):
     digest = models.CharField(max_length=32)  # md5 of text
     # md5 of the note's title and body when chunked: the sweep finds notes changed without a signal.
     source_digest = models.CharField(max_length=32)
-    model = models.CharField(max_length=100, blank=True)
-    dims = models.PositiveSmallIntegerField(default=0)
-    embedding = VectorField(null=True, blank=True)
-    # A worker's lease: set while it embeds the row, so others skip it; expires if it dies.
-    claimed_until = models.DateTimeField(null=True, blank=True)
-
-    objects = VectorQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -59,7 +67,7 @@ class NoteChunk(models.Model):
         return f"{self.note_id}#{self.position}"
 
 
-class EntryVector(models.Model):
+class EntryVector(Embedded):
     """A lookup entry's task, command and page description, embedded as a passage."""
 
     entry = models.OneToOneField("lookup.Entry", on_delete=models.CASCADE, primary_key=True, related_name="+")
@@ -69,12 +77,6 @@ class EntryVector(models.Model):
     # Taken from a reference page (tldr): lookup asks for the team's own entries apart,
     # through a partial HNSW index WHERE NOT reference (vectors.index).
     reference = models.BooleanField(default=False)
-    model = models.CharField(max_length=100, blank=True)
-    dims = models.PositiveSmallIntegerField(default=0)
-    embedding = VectorField(null=True, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-
-    objects = VectorQuerySet.as_manager()
 
     class Meta:
         indexes = [
@@ -86,7 +88,7 @@ class EntryVector(models.Model):
         return str(self.entry_id)
 
 
-class WordVector(models.Model):
+class WordVector(Embedded):
     """A word that a query word may translate into, embedded alone (vectors.words).
 
     English words come from the English entries' tasks, Japanese ones from the team's notes.
@@ -95,12 +97,6 @@ class WordVector(models.Model):
     text = models.CharField(max_length=100, unique=True)  # the word; "text" as the worker reads it
     language = models.CharField(max_length=2, default="en")
     digest = models.CharField(max_length=32)  # md5 of text, for the worker's write-back check
-    model = models.CharField(max_length=100, blank=True)
-    dims = models.PositiveSmallIntegerField(default=0)
-    embedding = VectorField(null=True, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-
-    objects = VectorQuerySet.as_manager()
 
     class Meta:
         indexes = [

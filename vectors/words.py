@@ -97,8 +97,9 @@ def forget() -> None:
 def translated(q: str, query: Query) -> Query:
     """``query`` with each word's nearest words of the other language as alternatives."""
     surfaces = [t.surface for t in query.terms][:MAX_WORDS]
-    found = translations(forms(q, surfaces), "en")
-    found.update(translations(english_forms(surfaces, STOP_WORDS_EN), "ja"))
+    wanted = {s: (form, "en") for s, form in forms(q, surfaces).items()}
+    wanted.update({s: (form, "ja") for s, form in english_forms(surfaces, STOP_WORDS_EN).items()})
+    found = _translate(wanted)
     return query.with_alternatives(found) if found else query
 
 
@@ -108,29 +109,36 @@ def translations(forms: dict[str, str], language: str = "en") -> dict[str, list[
     Empty without vectors, without an embedded vocabulary, or with the model unreachable:
     the query is then ranked on its own words, as before.
     """
+    return _translate({s: (form, language) for s, form in forms.items()})
+
+
+def _translate(wanted: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
+    """translations() for words bound for either language, embedded in one model call."""
     chosen = backend()
-    if chosen is None or not forms:
+    if chosen is None or not wanted:
         return {}
     model = chosen.part(WORD_TABLE)
     try:
-        words, matrix = _vocabularies[language].current(model.name)
-        if not words:
+        vocabularies = {lang: _vocabularies[lang].current(model.name) for _, lang in wanted.values()}
+        wanted = {s: (form, lang) for s, (form, lang) in wanted.items() if vocabularies[lang][0]}
+        if not wanted:
             return {}
-        surfaces = list(forms)
-        vectors = query_vectors(model, [forms[s] for s in surfaces])
+        surfaces = list(wanted)
+        vectors = query_vectors(model, [wanted[s][0] for s in surfaces])
     except (DatabaseError, EmbeddingError) as exc:
         log.warning("query words not translated: %s", exc)
         return {}
     queries = np.array(vectors, dtype=np.float32)
-    if queries.shape[1] != matrix.shape[1]:
-        return {}
     queries /= np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-9)
-    sims = queries @ matrix.T
     scale = model.spread / UniversalSentenceEncoder.spread
     minimum = model.floor + (MIN_SIMILARITY - UniversalSentenceEncoder.floor) * scale
     margin = MARGIN * scale
     out: dict[str, list[str]] = {}
-    for surface, row in zip(surfaces, sims, strict=True):
+    for surface, vector in zip(surfaces, queries, strict=True):
+        words, matrix = vocabularies[wanted[surface][1]]
+        if vector.shape[0] != matrix.shape[1]:
+            continue
+        row = matrix @ vector
         best = np.argsort(-row)[:PER_WORD]
         top = float(row[best[0]])
         if top >= minimum:
