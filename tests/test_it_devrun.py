@@ -1,0 +1,99 @@
+"""`make run`'s supervisor (kb.devrun) with real processes: a worker that dies comes back,
+the server going away stops everything."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A process that records its pid in a file, then waits to be stopped.
+SLEEPER = "import os, sys, time; open(sys.argv[1], 'a').write(f'{os.getpid()}\\n'); time.sleep(120)"
+
+
+def _pids(path: Path) -> list[int]:
+    return [int(x) for x in path.read_text().split()] if path.exists() else []
+
+
+def _wait_for(predicate, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (exited, not yet reaped by its parent) is not running.
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split(") ")[-1][0] != "Z"
+
+
+def _supervisor(tmp_path: Path) -> subprocess.Popen:
+    code = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from kb import devrun
+        devrun.FIRST_PAUSE = 0.2
+        devrun.POLL = 0.1
+        sleeper = [sys.executable, "-c", {SLEEPER!r}]
+        sys.exit(devrun.supervise(sleeper + [{str(tmp_path / "server")!r}], [sleeper + [{str(tmp_path / "worker")!r}]]))
+        """
+    )
+    return subprocess.Popen([sys.executable, "-c", code])
+
+
+def test_a_killed_worker_is_started_again_and_the_server_stays(tmp_path):
+    sup = _supervisor(tmp_path)
+    try:
+        assert _wait_for(lambda: _pids(tmp_path / "worker") and _pids(tmp_path / "server"))
+        (first,) = _pids(tmp_path / "worker")
+        (server,) = _pids(tmp_path / "server")
+        os.kill(first, signal.SIGKILL)
+        assert _wait_for(lambda: len(_pids(tmp_path / "worker")) == 2), "the worker was not restarted"
+        second = _pids(tmp_path / "worker")[1]
+        assert second != first and _alive(second)
+        assert _alive(server) and sup.poll() is None  # the site kept running
+
+        os.kill(second, signal.SIGKILL)  # dies again: started again after a longer pause
+        assert _wait_for(lambda: len(_pids(tmp_path / "worker")) == 3)
+    finally:
+        sup.terminate()
+        sup.wait(30)
+
+
+def test_the_server_exiting_stops_the_workers(tmp_path):
+    sup = _supervisor(tmp_path)
+    try:
+        assert _wait_for(lambda: _pids(tmp_path / "worker") and _pids(tmp_path / "server"))
+        (worker,) = _pids(tmp_path / "worker")
+        (server,) = _pids(tmp_path / "server")
+        os.kill(server, signal.SIGKILL)
+        sup.wait(30)  # the supervisor returns with the server (TimeoutExpired otherwise)
+        assert _wait_for(lambda: not _alive(worker)), "the worker outlived the server"
+        assert len(_pids(tmp_path / "worker")) == 1  # and was not started again
+    finally:
+        if sup.poll() is None:
+            sup.kill()
+
+
+def test_sigterm_stops_everything(tmp_path):
+    sup = _supervisor(tmp_path)
+    assert _wait_for(lambda: _pids(tmp_path / "worker") and _pids(tmp_path / "server"))
+    (worker,) = _pids(tmp_path / "worker")
+    (server,) = _pids(tmp_path / "server")
+    sup.terminate()
+    sup.wait(30)
+    assert _wait_for(lambda: not _alive(worker) and not _alive(server))
