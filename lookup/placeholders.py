@@ -51,6 +51,8 @@ _TOKEN_RE = re.compile(
     rf"|(?P<bare>(?<![\w{CJK}])[{CJK}][{CJK}A-Za-z0-9_・]*(?![\w{CJK}]))"
 )
 _KEY_WORD_RE = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
+# A field whose label lists the values it takes: {{start|stop|restart}}, {{zsh|bash|fish}}.
+_OPTIONS_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*(?:\|[A-Za-z0-9][A-Za-z0-9._+-]*)+$")
 _CHOICE_RE = re.compile(r"^\[([^\[\]]*\|[^\[\]]*)\]$")
 # Go template actions: {{.State.ExitCode}}, {{json .Config}}, {{range $p, $c := .Ports}}.
 _GO_ACTION_RE = re.compile(r"^\.[A-Z]|^(?:json|range|with|if|index|printf|len)\s+[.$(]")
@@ -171,17 +173,43 @@ def fill(template: str, values: dict[str, str] | None = None) -> str:
     return "".join(out)
 
 
-def readable(template: str) -> str:
+def chosen(template: str, words: set[str], labels: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Values the query already names, keyed by raw placeholder.
+
+    A field that lists its values (``systemctl {{start|stop|restart}} {{unit}}``) takes the
+    one the query asked for ("restart a service", or 再起動 translated to "restart"): the
+    command shown and copied is the one that does the task. Only when exactly one of the
+    values was asked for; ``words`` are lowercase. ``labels`` are words that name a value
+    to type rather than being one (``{{name|index}}``): those are never filled in.
+    """
+    out: dict[str, str] = {}
+    for seg in parse(template):
+        if seg.kind != "field" or seg.raw in out or not _OPTIONS_RE.match(seg.text):
+            continue
+        options = list(dict.fromkeys(seg.text.split("|")))
+        if any(o.lower() in labels for o in options):
+            continue
+        asked = [o for o in options if o.lower() in words]
+        if len(asked) == 1:
+            out[seg.raw] = asked[0]
+    return out
+
+
+def readable(template: str, values: dict[str, str] | None = None) -> str:
     """The command as people read it: `docker logs -f <container>`.
 
     Choices read as their first spelling and tldr fields as ``<label>`` (``|`` in a
     label becomes ``/``, so nothing in it reads as a pipe). Fields written in a
     note's own notation (``<name>``, ``[コンテナ名]``) stay as the author wrote them.
+    ``values`` (keyed by raw placeholder, as from chosen()) are shown as they are.
     """
+    values = values or {}
     out = []
     for seg in parse(template):
         if seg.kind == "text":
             out.append(seg.text)
+        elif seg.raw in values:
+            out.append(values[seg.raw])
         elif seg.kind == "choice":
             out.append(seg.text)
         elif seg.raw.startswith("{{"):

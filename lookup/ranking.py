@@ -117,6 +117,44 @@ def team_tools() -> dict[str, int]:
     return counts
 
 
+LABEL_MIN = 20  # fields named by a word at which the word counts as a label ({{name}}, {{value}})
+_LABEL_TTL = 600.0
+_label_cache: tuple[float, frozenset[str]] = (-_LABEL_TTL, frozenset())
+
+
+def label_words() -> frozenset[str]:
+    """Words the commands use as a field's whole label, so they stand for a value to type.
+
+    In ``{{name|index}}`` the words say what to type; in ``{{start|stop|restart}}`` they are
+    the values. Learnt from the entries (cached ten minutes): ``{{name}}`` and ``{{value}}``
+    stand alone in hundreds of commands, ``{{restart}}`` in none.
+    """
+    global _label_cache
+    now = time.monotonic()
+    if now - _label_cache[0] < _LABEL_TTL:
+        return _label_cache[1]
+    from kb.replica import read_connection
+
+    with read_connection().cursor() as cur:
+        cur.execute(
+            "SELECT lower(m[1]) FROM lookup_entry,"
+            r" regexp_matches(command, '\{\{([A-Za-z][A-Za-z0-9_-]*)\}\}', 'g') AS m"
+            " GROUP BY 1 HAVING count(*) >= %s",
+            [LABEL_MIN],
+        )
+        words = frozenset(r[0] for r in cur.fetchall())
+    _label_cache = (now, words)
+    return words
+
+
+def asked_values(q: str, query: Query, entries: list) -> None:
+    """Set each entry's ``preset``: the values of its fields that the query names (placeholders.chosen)."""
+    words = {w.lower() for t in query.terms for w in t.highlights} | set(command_words_of(q))
+    labels = label_words() if any("|" in e.command for e in entries) else frozenset()
+    for entry in entries:
+        entry.preset = placeholders.chosen(entry.command, words, labels) if "|" in entry.command else {}
+
+
 def spelled(q: str, query: Query) -> tuple[str, Query]:
     """The query with words no note has replaced by the closest word notes do have.
 
@@ -259,6 +297,7 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
         entry = found[pk]
         entry.score = entry_score
         out.append(entry)
+    asked_values(q, query, out)
     return out
 
 

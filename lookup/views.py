@@ -30,14 +30,22 @@ def _query(request: HttpRequest) -> str:
 
 
 def present(entry: Entry) -> dict:
-    """What a result needs on the page: the template split for the placeholder fields."""
+    """What a result needs on the page: the template split for the placeholder fields.
+
+    Fields whose value the query named (``preset``, from the lookup) start filled in.
+    """
     segments = placeholders.parse(entry.command)
+    preset = getattr(entry, "preset", {})
     return {
         "entry": entry,
         "segments_json": json.dumps([s.as_dict() for s in segments], ensure_ascii=False),
-        "fields": placeholders.fields(entry.command),
-        "filled": placeholders.readable(entry.command),
+        "fields": [(f, preset.get(f.raw, "")) for f in placeholders.fields(entry.command)],
+        "filled": placeholders.readable(entry.command, preset),
     }
+
+
+def _placeholder(segment: placeholders.Segment, preset: dict[str, str]) -> dict:
+    return {**segment.as_dict(), "value": preset.get(segment.raw, "")}
 
 
 @read_required
@@ -62,14 +70,15 @@ def api_lookup(request: HttpRequest) -> JsonResponse:
         {
             "task": e.task,
             # What a person pastes; tools that fill fields themselves read the template.
-            "command": placeholders.readable(e.command),
+            "command": placeholders.readable(e.command, e.preset),
             "template": e.command,
             "explanation": e.explanation,
             "tags": e.tags,
             "note_url": request.build_absolute_uri(e.note_url()) if e.note_id else "",
             "note_title": e.note.title if e.note_id else "",
             # Parsed here so clients (the shell widget) need not know tldr's syntax.
-            "placeholders": [s.as_dict() for s in placeholders.fields(e.command)],
+            # "value": what the query already named for it ("restart" for {{start|stop|restart}}).
+            "placeholders": [_placeholder(s, e.preset) for s in placeholders.fields(e.command)],
         }
         for e in entries
     ]
@@ -101,7 +110,7 @@ def plain_lookup(request: HttpRequest, query: str = "") -> HttpResponse:
         lines = [f"# {e.task}"]
         if e.explanation and e.explanation != e.task:
             lines.append(f"# {e.explanation[:200]}")
-        lines.append(placeholders.readable(e.command))
+        lines.append(placeholders.readable(e.command, e.preset))
         if e.note_id:
             lines.append(f"#   {request.build_absolute_uri(e.note_url())}")
         blocks.append("\n".join(lines))

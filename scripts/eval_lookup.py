@@ -80,7 +80,7 @@ def main() -> int:
     started = time.monotonic()
     for query, expected in cases:
         results = Entry.objects.lookup(query, 3)
-        commands = [placeholders.fill(e.command) for e in results]
+        commands = [placeholders.fill(e.command, e.preset) for e in results]
         ok = hit(commands, expected)
         lang = "ja" if any(ord(c) > 0x3000 for c in query) else "en"
         hits[lang][0] += ok

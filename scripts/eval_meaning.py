@@ -102,7 +102,7 @@ def eval_lookup(name: str, half: str | None, verbose: bool) -> None:
             continue
         prefixes = [e.strip() for e in expected.split("|")]
         for system, run in systems.items():
-            commands = [placeholders.fill(e.command) for e in run(q)]
+            commands = [placeholders.fill(e.command, e.preset) for e in run(q)]
             ok = hit(commands, prefixes)
             acc[(system, group, h)].append((1.0 if ok else 0.0,))
             if verbose and system == "kb" and not ok:

@@ -32,6 +32,16 @@ def _fresh_vectors():
     search.forget_readiness()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_label_words():
+    """Field-label words are learnt from the entries and cached; each test learns its own."""
+    from lookup import ranking
+
+    ranking._label_cache = (float("-inf"), frozenset())
+    yield
+    ranking._label_cache = (float("-inf"), frozenset())
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES

@@ -86,9 +86,17 @@ def test_api_parses_placeholders_for_clients(client, make_note):
             "raw": "{{[-f|--follow]}}",
             "choices": ["-f", "--follow"],
             "quote": "",
+            "value": "",
         },
-        {"kind": "field", "text": "path/to/file", "raw": "{{path/to/file}}", "choices": [], "quote": ""},
-        {"kind": "field", "text": "行数", "raw": "[行数]", "choices": [], "quote": ""},
+        {
+            "kind": "field",
+            "text": "path/to/file",
+            "raw": "{{path/to/file}}",
+            "choices": [],
+            "quote": "",
+            "value": "",
+        },
+        {"kind": "field", "text": "行数", "raw": "[行数]", "choices": [], "quote": "", "value": ""},
     ]
 
 
@@ -243,3 +251,53 @@ def test_whole_words_keeps_only_the_whole_katakana_word():
     assert whole_words(follow.tsquery()) == follow.tsquery()  # kanji stems are left alone
     long = parse_query("シンボリックリンク").terms[0]
     assert whole_words(long.tsquery()) == "'=シンボリックリンク'"
+
+
+def _manual(task: str, command: str) -> Entry:
+    entry = Entry(tasks=[task], command=command, origin="manual")
+    entry.save()
+    return entry
+
+
+def test_the_value_a_query_names_is_filled_in(client):
+    _manual("Start, stop or restart a service", "systemctl {{start|stop|restart}} {{unit}}")
+    result = client.get("/api/lookup", {"q": "restart a service"}).json()["results"][0]
+    assert result["command"] == "systemctl restart <unit>"
+    assert result["template"] == "systemctl {{start|stop|restart}} {{unit}}"  # unchanged for tools
+    values = {p["raw"]: p["value"] for p in result["placeholders"]}
+    assert values == {"{{start|stop|restart}}": "restart", "{{unit}}": ""}
+
+    # The page starts with the field filled in, so the copied command is the one asked for.
+    page = client.get("/lookup/", {"q": "restart a service"}).content.decode()
+    assert 'value="restart"' in page and "systemctl restart &lt;unit&gt;" in page
+    assert "systemctl restart <unit>" in client.get("/q/restart+a+service").content.decode()
+
+    # Nothing named, or two of the values named: nothing is chosen for the user.
+    for q in ("manage a service", "stop or restart a service"):
+        result = client.get("/api/lookup", {"q": q}).json()["results"][0]
+        assert result["command"] == "systemctl <start/stop/restart> <unit>"
+        assert all(p["value"] == "" for p in result["placeholders"])
+
+
+def test_words_that_label_a_value_are_never_filled_in(client, monkeypatch):
+    from lookup import ranking
+
+    monkeypatch.setattr(ranking, "LABEL_MIN", 2)
+    _manual("Set the locale by name or index", "eselect locale set {{name|index}}")
+    _manual("Greet someone", "greet {{name}}")
+    _manual("Wave at someone", "wave {{name}}")
+    result = client.get("/api/lookup", {"q": "set the locale by name"}).json()["results"][0]
+    assert result["command"] == "eselect locale set <name/index>"  # not "eselect locale set name"
+
+
+def test_chosen_values_of_a_template():
+    from lookup.placeholders import chosen
+
+    template = "conda init {{zsh|bash|fish}} && uv version --bump {{major|minor|patch}} {{path/to/dir}}"
+    assert chosen(template, {"bash", "minor"}) == {
+        "{{zsh|bash|fish}}": "bash",
+        "{{major|minor|patch}}": "minor",
+    }
+    assert chosen(template, {"dir", "path"}) == {}  # a path's label is not a list of values
+    assert chosen("tool {{[-v|--verbose]}}", {"-v"}) == {}  # spellings of one option: not a value
+    assert chosen("eselect set {{name|index}}", {"name"}, labels=frozenset({"name"})) == {}

@@ -89,3 +89,20 @@ def test_copy_with_an_empty_field_is_blocked_and_says_which(page, make_note):
     expect(missing).to_be_hidden()
     expect(result.locator("button.copy")).to_have_class(re.compile(r"\bcopied\b"))
     assert page.evaluate("navigator.clipboard.readText()") == "docker cp web:/a ."
+
+
+def test_the_value_named_in_the_task_is_already_filled_in(page, make_note):
+    make_note(
+        title="サービス",
+        body="## 操作\n\n- Start, stop or restart a service:\n\n`systemctl {{start|stop|restart}} {{unit}}`\n",
+    )
+    page.goto("/lookup/")
+    page.fill("#lookup-q", "restart a service")
+    result = page.locator(".lookup-results .entry").first
+    result.wait_for()
+    expect(result.locator('input[data-ph="{{start|stop|restart}}"]')).to_have_value("restart")
+    result.locator('input[data-ph="{{unit}}"]').fill("nginx")
+    assert result.locator("[data-command]").inner_text() == "systemctl restart nginx"
+    result.locator("button.copy").click()
+    expect(result.locator("button.copy")).to_have_class(re.compile(r"\bcopied\b"))
+    assert page.evaluate("navigator.clipboard.readText()") == "systemctl restart nginx"

@@ -162,3 +162,16 @@ def test_awk_prefers_the_raw_template_when_the_api_gives_one():
         ["E", "1", "1", "tail {{[-f|--follow]}} {{path/to/file}}", "tail -f path/to/file"],
         ["E", "2", "1", "ls {{path}}", "ls {{path}}"],
     ]
+
+
+def test_awk_fills_in_the_value_the_query_named(client, private, user):
+    _, token = ApiToken.issue(user, "t")
+    Entry.objects.create(
+        tasks=["Start, stop or restart a service"],
+        command="systemctl {{start|stop|restart}} {{unit}} # {{start|stop|restart}}",
+        origin=Entry.Origin.MANUAL,
+    )
+    records = _records(client, token, "restart a service")
+    (entry,) = [r for r in records if r[0] == "E"]
+    assert entry[3] == "systemctl restart {{unit}} # restart"  # every occurrence, nothing asked
+    assert [r[3] for r in records if r[0] == "P"] == ["{{unit}}"]

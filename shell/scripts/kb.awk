@@ -22,14 +22,28 @@ END {
     p = "results." i "."
     tpl = ((p "template") in V) ? p "template" : p "command"
     safe = (UNSAFE[tpl] || UNSAFE[p "command"]) ? 0 : 1
-    print "E" US (i + 1) US safe US V[tpl] US V[p "command"] US V[p "task"] US V[p "note_title"] US V[p "note_url"] US V[p "explanation"]
+    template = V[tpl]; lines = ""
     for (j = 0; j < LEN[p "placeholders"]; j++) {
       q = p "placeholders." j "."
+      # A value the query named ("restart" for {{start|stop|restart}}) is filled in, not asked
+      # for; only a plain word, so it can never change what the shell runs.
+      if (V[q "value"] ~ /^[A-Za-z0-9._+-]+$/ && V[q "raw"] != "") {
+        template = replace_all(template, V[q "raw"], V[q "value"])
+        continue
+      }
       line = "P" US (i + 1) US V[q "kind"] US V[q "raw"] US V[q "text"]
       for (k = 0; k < LEN[q "choices"]; k++) line = line US V[q "choices." k]
-      if (safe) print line
+      lines = lines line "\n"
     }
+    print "E" US (i + 1) US safe US template US V[p "command"] US V[p "task"] US V[p "note_title"] US V[p "note_url"] US V[p "explanation"]
+    if (safe) printf "%s", lines
   }
+}
+# Every occurrence of the literal string find in s replaced by repl.
+function replace_all(s, find, repl,    out, at) {
+  out = ""
+  while ((at = index(s, find)) > 0) { out = out substr(s, 1, at - 1) repl; s = substr(s, at + length(find)) }
+  return out s
 }
 function fail(why) { if (bad == "") bad = why " at byte " pos; pos = length(src) + 1 }
 function skip_ws() { while (pos <= length(src) && index(" \t\r\n", substr(src, pos, 1))) pos++ }
