@@ -20,6 +20,10 @@ from lookup import danger
 
 PAGE_WEIGHT = 1.5  # share of the page's similarity (on the entries' scale) added to the entry's own
 WEIGHT_FULL = 0.5  # the best word match has every important word
+# ... and few entries do: specific evidence ("ログを追いかけたい" → the four `docker logs`
+# entries), which meaning alone (ログイン near ログ) should not overturn.
+WEIGHT_FULL_FEW = 0.7
+FEW_FULL = 5
 WEIGHT_PARTIAL = 0.7  # scaled by how much of the query the best match covers
 WEIGHT_COMMAND = 0.85  # the query names a command that exists
 TEAM_BONUS = 0.08  # at full team usage, on the 0..1 scale
@@ -59,7 +63,8 @@ def lexical_weight(candidates: list[Candidate], names_command: bool, has_vectors
         return WEIGHT_COMMAND
     best = max(c.coverage for c in lexical)
     if best >= 0.999:
-        return WEIGHT_FULL
+        full = sum(1 for c in lexical if c.coverage >= 0.999)
+        return WEIGHT_FULL_FEW if full <= FEW_FULL else WEIGHT_FULL
     return WEIGHT_PARTIAL * best
 
 

@@ -183,6 +183,36 @@ def test_meaning_alone_does_not_put_an_unasked_for_deletion_first():
     assert fuse_entries(worded, False, "en", {}, query="take the stack down", **scale)[0].pk == 1
 
 
+def test_a_full_word_match_few_entries_have_is_not_overturned_by_meaning_alone():
+    # The starter notes' case: ログを追いかけたい. Every word is in the `docker logs` entry,
+    # while `docker login` is nearest in meaning (ログイン) and has only some of them.
+    def candidates(full_matches: int) -> list[Candidate]:
+        logs = [
+            Candidate(
+                10 + i,
+                f"docker logs -f {i}",
+                "docker logs",
+                "ja",
+                lexical_rank=i,
+                coverage=1.0,
+                similarity=0.31,
+            )
+            for i in range(full_matches)
+        ]
+        for c in logs:
+            c.lexical_score = 2.34
+        login = Candidate(
+            1, "docker login ghcr.io", "docker login", "ja", lexical_rank=full_matches, similarity=0.80
+        )
+        login.lexical_score, login.coverage = 1.29, 0.43
+        return [*logs, login]
+
+    scale = {"spread": 0.15, "min_similarity": 0.3}
+    assert fuse_entries(candidates(2), False, "ja", {}, query="ログを追いかけたい", **scale)[0].pk == 10
+    # When many entries have every word, the words are common and meaning keeps its say.
+    assert fuse_entries(candidates(12), False, "ja", {}, query="ログを追いかけたい", **scale)[0].pk == 1
+
+
 def test_a_note_not_yet_embedded_ranks_by_its_words():
     ev = fusion.Evidence(
         lexical=[9, 1], mode="or", vector={1: 0.90, 2: 0.89}, coverage={9: 1.0, 1: 0.5}, query="renew tls"
