@@ -355,11 +355,12 @@ def with_meaning(qs, q: str, ranked: list[tuple], key: str, lang: str) -> list[t
         return ranked
     models = backend()
     entry_model = models.part(ENTRY_TABLE) if models else None
+    # A page counts with its best passage (before, a page with several took its last).
     # Pages may be embedded by another model than entries (vectors.backends.Blend).
-    pages = {
-        c.note_id: models.part(CHUNK_TABLE).on_scale_of(entry_model, c.similarity) if models else c.similarity
-        for c in nearest_chunks(q, PAGE_NEIGHBOURS)
-    }
+    pages: dict[int, float] = {}
+    for c in nearest_chunks(q, PAGE_NEIGHBOURS):
+        sim = models.part(CHUNK_TABLE).on_scale_of(entry_model, c.similarity) if models else c.similarity
+        pages[c.note_id] = max(sim, pages.get(c.note_id, sim))
     page_floor = min(pages.values()) if pages else 0.0
     sims = {
         n.id: n.similarity + PAGE_WEIGHT * pages.get(n.note_id, page_floor) - PAGE_WEIGHT * page_floor

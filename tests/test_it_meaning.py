@@ -84,6 +84,29 @@ def test_lookup_prefers_the_teams_tool_at_equal_relevance():
     assert [c.pk for c in fuse_entries(candidates(), False, "en", {"docker": 40})] == [2, 1]
 
 
+@pytest.mark.django_db
+def test_a_page_counts_with_its_best_passage(make_note, monkeypatch):
+    from lookup import ranking
+    from vectors.search import Neighbour
+
+    first = make_note(title="first", body="`kbone --go`\n")
+    second = make_note(title="second", body="`kbtwo --go`\n")
+    one, two = Entry.objects.get(note=first), Entry.objects.get(note=second)
+    entries = [Neighbour(one.pk, first.pk, 0.60), Neighbour(two.pk, second.pk, 0.62)]
+    # The first page's best passage is far nearer than the second page's; its other
+    # passage, further down the list, is the least near of all.
+    chunks = [
+        Neighbour(1, first.pk, 0.80),
+        Neighbour(2, second.pk, 0.50),
+        Neighbour(3, first.pk, 0.40),
+    ]
+    monkeypatch.setattr(ranking, "backend", lambda: None)
+    monkeypatch.setattr(ranking, "nearest_entries", lambda q, k, also_own=0: entries)
+    monkeypatch.setattr(ranking, "nearest_chunks", lambda q, k: chunks)
+    rows = ranking.with_meaning(Entry.objects.all(), "run it", [], "", "en")
+    assert rows[0][0] == one.pk  # with its last passage (0.40) the second page's entry won
+
+
 # The real model, end to end.
 
 
