@@ -267,6 +267,10 @@ def _explanation(following: list[str]) -> str:
     return line[:300] if prose else ""
 
 
+# A sentence end followed by more text: 。 or ！ anywhere but the end, or ". " before a capital.
+_MORE_THAN_ONE_SENTENCE = re.compile(r"[。！？](?=\s*\S)|[.!?]\s+(?=[A-Z])")
+
+
 def _block(st: _State, lang: str, body: list[str]) -> None:
     if lang not in SHELL_LANGS and lang not in NO_LANG:
         prompted_only = True  # YAML, Dockerfile, …: only explicit "$ cmd" lines count
@@ -278,6 +282,11 @@ def _block(st: _State, lang: str, body: list[str]) -> None:
         return  # a script is read as a whole, not as one-line tasks
     lead = st.prev_text if st.prev_text and st.blanks <= 1 and len(st.prev_text) <= MAX_TASK_LEN else ""
     lead = lead.rstrip(":：").strip()
+    explanation = ""
+    if lead and st.section.heading and _MORE_THAN_ONE_SENTENCE.search(lead):
+        # Two sentences before a block explain it ("… が docker logs で読める。アプリのログは
+        # stdout に出す。"); the heading above says the task ("ログを追いかける").
+        lead, explanation = "", lead
     comment, count, heredoc = "", 0, ""
     j = 0
     while j < len(body) and count < MAX_COMMANDS_PER_BLOCK:
@@ -306,7 +315,7 @@ def _block(st: _State, lang: str, body: list[str]) -> None:
         if not _is_command(cmd, inline=False):
             comment = ""
             continue
-        _add(st, comment or lead, cmd, "")
+        _add(st, comment or lead, cmd, "" if comment else explanation)
         comment, count = "", count + 1
 
 

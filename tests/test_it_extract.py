@@ -32,6 +32,27 @@ def test_code_block_commands_use_comment_or_lead_sentence():
     assert entries["docker ps --all"].tasks == ["Shell output"]  # console output lines skipped
 
 
+def test_a_paragraph_before_a_block_explains_it_and_the_heading_names_the_task():
+    md = (
+        "## ログを追いかける\n\n"
+        "標準出力に出たものが `docker logs` で読める。アプリのログは stdout に出しておく。\n\n"
+        "```sh\ndocker logs -f web\n```\n\n"
+        "## Tail the proxy\n\n"
+        "The proxy writes to stdout. Its errors go to stderr.\n\n"
+        "```sh\ndocker compose logs -f proxy\n```\n\n"
+        "## Build\n\n"
+        "イメージをキャッシュなしで作り直す\n\n"
+        "```sh\ndocker build --no-cache .\n```\n"
+    )
+    found = {e.command: e for e in extract(md)}
+    logs = found["docker logs -f web"]
+    assert logs.tasks == ["ログを追いかける"]
+    assert logs.explanation.startswith("標準出力に出たものが")
+    assert found["docker compose logs -f proxy"].tasks == ["Tail the proxy"]
+    # One sentence before a block still says what the block does.
+    assert found["docker build --no-cache ."].tasks[0] == "イメージをキャッシュなしで作り直す"
+
+
 def test_content_blocks_and_scripts_are_skipped():
     commands = set(by_command(NOTE))
     assert not any(c.startswith(("services", "FROM", "RUN", "image", "if ", "cat", "fi")) for c in commands)

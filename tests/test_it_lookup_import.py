@@ -94,6 +94,18 @@ def test_rebuild_lookup_reextracts_and_keeps_manual_entries(fixtures_dir, make_n
     assert Entry.objects.get(command="kbtool --version").explanation == "Made-up tool used by kb's tests."
 
 
+def test_rebuild_lookup_team_leaves_the_tldr_entries_alone(fixtures_dir, make_note):
+    call_command("import_tldr", str(fixtures_dir / "lookup" / "tldr"))
+    note = make_note(title="t", body="`$ docker ps -a`\n")
+    Entry(tasks=["手書き"], command="echo hi", origin="manual").save()
+    Entry.objects.filter(note=note).delete()
+    tldr = set(Entry.objects.filter(origin="tldr").values_list("pk", flat=True))
+    call_command("rebuild_lookup", "--team")
+    assert Entry.objects.filter(note=note, command="docker ps -a").exists()  # extracted again
+    assert Entry.objects.filter(command="echo hi", origin="manual").exists()
+    assert set(Entry.objects.filter(origin="tldr").values_list("pk", flat=True)) == tldr  # same rows
+
+
 def test_cheatsheet_shows_each_command_once_in_the_ui_language(client, fixtures_dir):
     call_command("import_tldr", str(fixtures_dir / "lookup" / "tldr"))
     ja = client.get("/cheatsheet/kbtool/").content.decode()
