@@ -52,6 +52,7 @@ _TOKEN_RE = re.compile(
 )
 _KEY_WORD_RE = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
 # A field whose label lists the values it takes: {{start|stop|restart}}, {{zsh|bash|fish}}.
+MIN_OPTIONS = 3
 _OPTIONS_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*(?:\|[A-Za-z0-9][A-Za-z0-9._+-]*)+$")
 _CHOICE_RE = re.compile(r"^\[([^\[\]]*\|[^\[\]]*)\]$")
 # Go template actions: {{.State.ExitCode}}, {{json .Config}}, {{range $p, $c := .Ports}}.
@@ -178,16 +179,18 @@ def chosen(template: str, words: set[str], labels: frozenset[str] = frozenset())
 
     A field that lists its values (``systemctl {{start|stop|restart}} {{unit}}``) takes the
     one the query asked for ("restart a service", or 再起動 translated to "restart"): the
-    command shown and copied is the one that does the task. Only when exactly one of the
-    values was asked for; ``words`` are lowercase. ``labels`` are words that name a value
-    to type rather than being one (``{{name|index}}``): those are never filled in.
+    command shown and copied is the one that does the task. A wrong value is worse than an
+    empty field, so only when exactly one of the values was asked for, only for a list of
+    at least three (two words are mostly "this or that to type": ``{{tag|commit}}``), and
+    never when one of them is a word the commands use in labels (``labels``:
+    ``{{cluster|context|user}}``). ``words`` are lowercase.
     """
     out: dict[str, str] = {}
     for seg in parse(template):
         if seg.kind != "field" or seg.raw in out or not _OPTIONS_RE.match(seg.text):
             continue
         options = list(dict.fromkeys(seg.text.split("|")))
-        if any(o.lower() in labels for o in options):
+        if len(options) < MIN_OPTIONS or any(o.lower() in labels for o in options):
             continue
         asked = [o for o in options if o.lower() in words]
         if len(asked) == 1:

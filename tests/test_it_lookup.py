@@ -279,15 +279,17 @@ def test_the_value_a_query_names_is_filled_in(client):
         assert all(p["value"] == "" for p in result["placeholders"])
 
 
-def test_words_that_label_a_value_are_never_filled_in(client, monkeypatch):
-    from lookup import ranking
-
-    monkeypatch.setattr(ranking, "LABEL_MIN", 2)
-    _manual("Set the locale by name or index", "eselect locale set {{name|index}}")
-    _manual("Greet someone", "greet {{name}}")
-    _manual("Wave at someone", "wave {{name}}")
-    result = client.get("/api/lookup", {"q": "set the locale by name"}).json()["results"][0]
-    assert result["command"] == "eselect locale set <name/index>"  # not "eselect locale set name"
+def test_words_that_label_a_value_are_never_filled_in(client):
+    # {{user}} stands alone as a label in three commands: a word for what to type.
+    _manual("Switch to a cluster, context or user", "kubeswitch {{cluster|context|user}}")
+    for tool in ("greet", "wave", "nod"):
+        _manual(f"{tool} someone", f"{tool} {{{{user}}}}")
+    result = client.get("/api/lookup", {"q": "switch to another user"}).json()["results"][0]
+    assert result["command"] == "kubeswitch <cluster/context/user>"  # not "kubeswitch user"
+    # Two words are "this or that": a label, even when no command uses them alone.
+    _manual("Check out a tag or a commit", "git switch --detach {{tag|commit}}")
+    result = client.get("/api/lookup", {"q": "check out a tag"}).json()["results"][0]
+    assert result["command"] == "git switch --detach <tag/commit>"
 
 
 def test_chosen_values_of_a_template():
@@ -300,4 +302,5 @@ def test_chosen_values_of_a_template():
     }
     assert chosen(template, {"dir", "path"}) == {}  # a path's label is not a list of values
     assert chosen("tool {{[-v|--verbose]}}", {"-v"}) == {}  # spellings of one option: not a value
-    assert chosen("eselect set {{name|index}}", {"name"}, labels=frozenset({"name"})) == {}
+    assert chosen("eselect set {{name|index|uuid}}", {"name"}, labels=frozenset({"name"})) == {}
+    assert chosen("git switch --detach {{tag|commit}}", {"tag"}) == {}  # two: "this or that"
