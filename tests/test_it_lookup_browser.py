@@ -89,6 +89,20 @@ def test_copy_with_an_empty_field_is_blocked_and_says_which(page, make_note):
     expect(missing).to_be_hidden()
     expect(result.locator("button.copy")).to_have_class(re.compile(r"\bcopied\b"))
     assert page.evaluate("navigator.clipboard.readText()") == "docker cp web:/a ."
+    # Refused right after a copy that worked (before its "copied" label times out): the
+    # button no longer says it copied. Cleared and clicked in one go, so no time passes.
+    label = result.locator("button.copy").evaluate(
+        """(button) => {
+            const input = button.closest("[data-entry]").querySelector('input[data-ph="{{dest}}"]');
+            input.value = "";
+            input.dispatchEvent(new Event("input", { bubbles: true }));
+            button.click();
+            return [button.className, button.textContent];
+        }"""
+    )
+    assert "copied" not in label[0] and label[1] == "コピー"
+    expect(missing).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == "docker cp web:/a ."
 
 
 def test_the_value_named_in_the_task_is_already_filled_in(page, make_note):

@@ -26,10 +26,16 @@
     button.dataset.label = original;
     button.textContent = label;
     button.classList.add("copied");
-    setTimeout(function () {
-      button.textContent = original;
-      button.classList.remove("copied");
-    }, 1500);
+    clearTimeout(button.kbFlash);
+    button.kbFlash = setTimeout(function () { unflash(button); }, 1500);
+  }
+
+  // Back to the plain label at once: a copy refused right after one that worked must not
+  // still say it copied.
+  function unflash(button) {
+    clearTimeout(button.kbFlash);
+    if (button.dataset.label) button.textContent = button.dataset.label;
+    button.classList.remove("copied");
   }
 
   var lang = document.documentElement.lang || "ja";
@@ -42,7 +48,7 @@
   }
 
   // For page scripts (lookup.js): the same clipboard fallback and feedback.
-  window.kb = { copy: copyWithFeedback };
+  window.kb = { copy: copyWithFeedback, unflash: unflash };
 
   function addCopyButtons(root) {
     root.querySelectorAll(".note-body pre").forEach(function (pre) {

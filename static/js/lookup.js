@@ -77,6 +77,7 @@
     var built = build(entry);
     var note = entry.querySelector("[data-missing]");
     if (built.missing.length) {
+      window.kb.unflash(button);
       var inputs = built.missing.map(function (raw) {
         return entry.querySelector('[data-ph="' + CSS.escape(raw) + '"]');
       }).filter(Boolean);
