@@ -253,6 +253,11 @@ def shell_fill(template: str, values: dict[str, str]) -> str:
     return "".join(out)
 
 
+def shape(command: str) -> str:
+    """The command with its fields blank: tldr's en `rm {{file}}` and ja `rm {{ファイル}}` are one."""
+    return " ".join("".join("{}" if seg.kind == "field" else seg.text for seg in parse(command)).split())
+
+
 def command_words(template: str) -> str:
     """Literal words of a template plus every spelling of its choices.
 

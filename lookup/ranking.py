@@ -313,22 +313,23 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
 def one_per_command(qs, ranked: list[tuple], language: str | None) -> list[tuple[int, float]]:
     """(pk, score) of each command's best entry, best first.
 
-    When tldr has the command on a page in the viewer's language too, that page's entry
-    stands for it (same command, same place); the team's own entries are never swapped.
+    tldr's pages in both languages give the same command twice, with the fields named in
+    each language ({{unit}}, {{ユニット}}): they are one answer, shown from the page in the
+    viewer's language when there is one. The team's own entries are never merged or swapped.
     """
+    tldr = set(
+        qs.model.objects.filter(pk__in=[row[0] for row in ranked], origin="tldr").values_list("pk", flat=True)
+    )
     groups: dict[str, list[tuple[int, float, str]]] = {}
     for pk, entry_score, command, _exact, _key, entry_lang, *_ in ranked:
-        groups.setdefault(" ".join(command.split()), []).append((pk, entry_score, entry_lang))
+        # A team entry's fields stay in its key, so it merges only with the very same command.
+        key = placeholders.shape(command) if pk in tldr else " ".join(command.split())
+        groups.setdefault(key, []).append((pk, entry_score, entry_lang))
     viewer = (language or "").split("-")[0].lower()
-    mixed = [g for g in groups.values() if viewer and g[0][2] != viewer and any(e[2] == viewer for e in g)]
-    tldr: set[int] = set()
-    if mixed:
-        pks = [e[0] for g in mixed for e in g]
-        tldr = set(qs.model.objects.filter(pk__in=pks, origin="tldr").values_list("pk", flat=True))
     best = []
     for group in groups.values():
         pk, entry_score, _lang = group[0]
-        if pk in tldr:
+        if pk in tldr and viewer:
             pk = next((e[0] for e in group if e[2] == viewer and e[0] in tldr), pk)
         best.append((pk, entry_score))
     return best

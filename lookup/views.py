@@ -146,13 +146,6 @@ def _tldr_language(note) -> str:
     return key[len("tldr:") :].split("/", 1)[0] if key.startswith("tldr:") else ""
 
 
-def _shape(command: str) -> str:
-    """The command with its fields blank: en `rm {{file}}` and ja `rm {{ファイル}}` are one."""
-    return " ".join(
-        "".join("{}" if seg.kind == "field" else seg.text for seg in placeholders.parse(command)).split()
-    )
-
-
 def in_language(entries: list[Entry], lang: str) -> list[Entry]:
     """tldr has a page in English and often one in Japanese for the same command: show
     each command once, from the viewer's language when it has it, else from English.
@@ -160,7 +153,7 @@ def in_language(entries: list[Entry], lang: str) -> list[Entry]:
     langs: dict[str, set[str]] = {}
     for e in entries:
         if page_lang := _tldr_language(e.note):
-            langs.setdefault(_shape(e.command), set()).add(page_lang)
+            langs.setdefault(placeholders.shape(e.command), set()).add(page_lang)
 
     def wanted(shape: str) -> str:
         have = langs[shape]
@@ -168,7 +161,7 @@ def in_language(entries: list[Entry], lang: str) -> list[Entry]:
 
     out, seen = [], set()
     for e in entries:
-        shape, page_lang = _shape(e.command), _tldr_language(e.note)
+        shape, page_lang = placeholders.shape(e.command), _tldr_language(e.note)
         if (page_lang and page_lang != wanted(shape)) or shape in seen:
             continue
         seen.add(shape)

@@ -118,6 +118,18 @@ def test_cheatsheet_shows_each_command_once_in_the_ui_language(client, fixtures_
     assert "widget_name" in en and "ウィジェット名" not in en
 
 
+def test_lookup_shows_a_command_once_though_each_language_names_its_fields(client, fixtures_dir):
+    call_command("import_tldr", str(fixtures_dir / "lookup" / "tldr"))
+    # The en page writes {{widget_name}} and the ja page {{ウィジェット名}}: one answer.
+    for lang, field in (("ja", "ウィジェット名"), ("en", "widget_name")):
+        client.cookies["django_language"] = lang
+        results = client.get("/api/lookup", {"q": "remove a widget"}, HTTP_ACCEPT_LANGUAGE=lang).json()[
+            "results"
+        ]
+        removes = [r["template"] for r in results if r["template"].startswith("kbtool remove")]
+        assert removes == [f"kbtool remove {{{{{field}}}}}"], lang
+
+
 def test_bulk_import_indexes_search_as_a_full_reindex_would(fixtures_dir, make_note):
     from django.db import connection
 
