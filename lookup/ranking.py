@@ -294,7 +294,8 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
         seen = {row[0] for row in ranked}
         ranked += [row for row in more if row[0] not in seen]
         ranked.sort(key=lambda row: (not row[3], -row[1], row[8], row[0]))  # as _candidates orders
-    if just_a_name:
+    # Only when it is a command: "delete all stopped containers" is all plain words too.
+    if just_a_name and any(row[4] == key for row in ranked):
         ranked = plainest_first(qs, ranked, key, lang)
     elif semantic:
         ranked = with_meaning(qs, q, ranked, key, lang)

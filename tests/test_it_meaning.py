@@ -107,6 +107,25 @@ def test_a_page_counts_with_its_best_passage(make_note, monkeypatch):
     assert rows[0][0] == one.pk  # with its last passage (0.40) the second page's entry won
 
 
+@pytest.mark.django_db
+def test_plain_english_words_that_are_no_command_still_get_meaning(make_note, monkeypatch):
+    # Every word of "delete all stopped containers" is a plain ASCII word, as a command name
+    # is; only a command that exists makes it one ("ls", "git commit").
+    from lookup import ranking
+    from vectors.search import Neighbour
+
+    # A task that shares no word with the query: only meaning can bring it.
+    note = make_note(title="片付け", body="- 要らなくなったものを掃除する:\n\n`docker system prune`\n")
+    Entry(tasks=["Delete a file"], command="rm {{file}}", origin="manual").save()
+    prune = Entry.objects.get(note=note)
+    monkeypatch.setattr(
+        ranking, "nearest_entries", lambda q, k, also_own=0: [Neighbour(prune.pk, note.pk, 0.9)]
+    )
+    monkeypatch.setattr(ranking, "nearest_chunks", lambda q, k: [])
+    found = [e.command for e in Entry.objects.lookup("delete all stopped containers", 3)]
+    assert "docker system prune" in found
+
+
 # The real model, end to end.
 
 
