@@ -294,10 +294,13 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
         seen = {row[0] for row in ranked}
         ranked += [row for row in more if row[0] not in seen]
         ranked.sort(key=lambda row: (not row[3], -row[1], row[8], row[0]))  # as _candidates orders
-    # Only when it is a command: "delete all stopped containers" is all plain words too.
     if just_a_name and any(row[4] == key for row in ranked):
         ranked = plainest_first(qs, ranked, key, lang)
-    elif semantic:
+    elif semantic and not (just_a_name and _said_in_so_many_words(ranked, lang)):
+        # Plain English words that are no command ("delete all stopped containers") get
+        # meaning too, unless an entry in English has every one of them: "show running
+        # containers" is `docker ps` ("List currently running containers") by its words,
+        # while meaning prefers `docker top` ("Display the running processes of a container").
         ranked = with_meaning(qs, q, ranked, key, lang)
     # The same command from several pages (aliases, both languages) is one answer.
     best = one_per_command(qs, ranked, language)[:limit]
@@ -309,6 +312,11 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
         out.append(entry)
     asked_values(q, query, out)
     return out
+
+
+def _said_in_so_many_words(ranked: list[tuple], lang: str) -> bool:
+    """The best word match has every word of the query, in the query's language."""
+    return bool(ranked) and ranked[0][7] >= 0.999 and ranked[0][5] == lang
 
 
 def one_per_command(qs, ranked: list[tuple], language: str | None) -> list[tuple[int, float]]:

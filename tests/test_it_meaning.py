@@ -126,6 +126,26 @@ def test_plain_english_words_that_are_no_command_still_get_meaning(make_note, mo
     assert "docker system prune" in found
 
 
+@pytest.mark.django_db
+def test_plain_english_words_said_in_so_many_words_keep_the_word_order(monkeypatch):
+    # The issue's own case: meaning puts `docker top` ("Display the running processes…")
+    # far above `docker ps`, whose task has every word of the query.
+    from lookup import ranking
+    from vectors.search import Neighbour
+
+    Entry(
+        tasks=["List currently running containers"], command="docker ps", origin="manual", language="en"
+    ).save()
+    top = Entry(
+        tasks=["Display the running processes of a container"], command="docker top {{c}}", language="en"
+    )
+    top.origin = "manual"
+    top.save()
+    monkeypatch.setattr(ranking, "nearest_entries", lambda q, k, also_own=0: [Neighbour(top.pk, None, 0.94)])
+    monkeypatch.setattr(ranking, "nearest_chunks", lambda q, k: [])
+    assert Entry.objects.lookup("show running containers", 3)[0].command == "docker ps"
+
+
 # The real model, end to end.
 
 
