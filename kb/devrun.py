@@ -13,8 +13,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 FIRST_PAUSE = 1.0  # seconds before a dead worker is started again
 MAX_PAUSE = 30.0
@@ -30,30 +30,24 @@ class Worker:
     started: float = 0.0
     pause: float = FIRST_PAUSE
     restart_at: float | None = None
-    restarts: int = field(default=0)
 
 
 def _say(message: str) -> None:
     print(f"[make run] {message}", file=sys.stderr, flush=True)
 
 
-def supervise(
-    server: Sequence[str],
-    workers: Sequence[Sequence[str]],
-    cwd: str | None = None,
-    clock: Callable[[], float] = time.monotonic,
-) -> int:
+def supervise(server: Sequence[str], workers: Sequence[Sequence[str]], cwd: str | None = None) -> int:
     """Run ``server`` and ``workers`` until the server exits; returns the server's exit code."""
     signal.signal(signal.SIGTERM, _terminated)
     crew = [Worker(list(argv)) for argv in workers]
     for w in crew:
-        _start(w, cwd, clock)
+        _start(w, cwd)
     main = subprocess.Popen(list(server), cwd=cwd)
     try:
         while main.poll() is None:
-            now = clock()
+            now = time.monotonic()
             for w in crew:
-                _look_after(w, cwd, now, clock)
+                _look_after(w, cwd, now)
             time.sleep(POLL)
         return main.returncode or 0
     except KeyboardInterrupt:
@@ -66,17 +60,16 @@ def _terminated(signum, frame) -> None:
     raise SystemExit(128 + signum)  # through supervise's finally: the workers are stopped
 
 
-def _start(w: Worker, cwd: str | None, clock: Callable[[], float]) -> None:
+def _start(w: Worker, cwd: str | None) -> None:
     w.process = subprocess.Popen(w.argv, cwd=cwd)
-    w.started = clock()
+    w.started = time.monotonic()
     w.restart_at = None
 
 
-def _look_after(w: Worker, cwd: str | None, now: float, clock: Callable[[], float]) -> None:
+def _look_after(w: Worker, cwd: str | None, now: float) -> None:
     if w.restart_at is not None:
         if now >= w.restart_at:
-            w.restarts += 1
-            _start(w, cwd, clock)
+            _start(w, cwd)
         return
     code = w.process.poll() if w.process else None
     if code is None:

@@ -26,7 +26,7 @@ import time
 from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
 
-from lookup import placeholders
+from lookup import placeholders, presets
 from lookup.fusion import PAGE_WEIGHT, Candidate, fuse
 from search.tokenize import STOP_WORDS_EN, Query, Term, normalize, parse_query, whole_words
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
@@ -117,53 +117,6 @@ def team_tools() -> dict[str, int]:
     return counts
 
 
-# A word is a label when it stands alone as a field's label ({{name}}, {{user}}) in this
-# share of the commands that have fields: 20 of tldr's 22,000, at least LABEL_MIN.
-LABEL_SHARE = 0.0009
-LABEL_MIN = 3
-_LABEL_TTL = 120.0
-_label_cache: tuple[float, frozenset[str]] = (-_LABEL_TTL, frozenset())
-
-_LABEL_WORDS = r"""
-WITH fields AS (
-    SELECT e.id, lower(m[1]) AS label
-    FROM lookup_entry e, regexp_matches(e.command, '\{\{([^{}|\[\]]+)\}\}', 'g') AS m
-)
-SELECT label FROM fields
-WHERE label ~ '^[a-z][a-z0-9_-]*$'
-GROUP BY label
-HAVING count(DISTINCT id) >= greatest(%s, %s * (SELECT count(DISTINCT id) FROM fields))
-"""
-
-
-def label_words() -> frozenset[str]:
-    """Words the commands use as a field's whole label, so they name what to type.
-
-    In ``{{cluster|context|user}}`` the words say what to type; in ``{{start|stop|restart}}``
-    they are the values. Learnt from the entries (cached two minutes): ``{{user}}`` stands
-    alone in 130 of tldr's commands, ``{{restart}}`` in none.
-    """
-    global _label_cache
-    now = time.monotonic()
-    if now - _label_cache[0] < _LABEL_TTL:
-        return _label_cache[1]
-    from kb.replica import read_connection
-
-    with read_connection().cursor() as cur:
-        cur.execute(_LABEL_WORDS, [LABEL_MIN, LABEL_SHARE])
-        words = frozenset(r[0] for r in cur.fetchall())
-    _label_cache = (now, words)
-    return words
-
-
-def asked_values(q: str, query: Query, entries: list) -> None:
-    """Set each entry's ``preset``: the values of its fields that the query names (placeholders.chosen)."""
-    words = {w.lower() for t in query.terms for w in t.highlights} | set(command_words_of(q))
-    labels = label_words() if any("|" in e.command for e in entries) else frozenset()
-    for entry in entries:
-        entry.preset = placeholders.chosen(entry.command, words, labels) if "|" in entry.command else {}
-
-
 def spelled(q: str, query: Query) -> tuple[str, Query]:
     """The query with words no note has replaced by the closest word notes do have.
 
@@ -210,6 +163,7 @@ def _candidates(annotated, levels: list[str], key: str, enough: int) -> list[tup
                 "position",
                 "covered",
                 "command_len",
+                "origin",
             )[: enough * 2]  # room for duplicates
         )
         if len(ranked) >= enough:
@@ -310,7 +264,7 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
         entry = found[pk]
         entry.score = entry_score
         out.append(entry)
-    asked_values(q, query, out)
+    presets.asked_values(query, out, command_words_of(q))
     return out
 
 
@@ -326,9 +280,7 @@ def one_per_command(qs, ranked: list[tuple], language: str | None) -> list[tuple
     each language ({{unit}}, {{ユニット}}): they are one answer, shown from the page in the
     viewer's language when there is one. The team's own entries are never merged or swapped.
     """
-    tldr = set(
-        qs.model.objects.filter(pk__in=[row[0] for row in ranked], origin="tldr").values_list("pk", flat=True)
-    )
+    tldr = {row[0] for row in ranked if row[9] == "tldr"}
     groups: dict[str, list[tuple[int, float, str]]] = {}
     for pk, entry_score, command, _exact, _key, entry_lang, *_ in ranked:
         # A team entry's fields stay in its key, so it merges only with the very same command.
@@ -352,7 +304,7 @@ def plainest_first(qs, ranked: list[tuple], key: str, lang: str) -> list[tuple]:
     """
     own_key = [row[0] for row in ranked if row[4] == key and not row[3]]
     titles = dict(qs.model.objects.filter(pk__in=own_key).values_list("pk", "note__title"))
-    origins = dict(qs.model.objects.filter(pk__in=own_key).values_list("pk", "origin"))
+    origins = {row[0]: row[9] for row in ranked}
 
     def order(row: tuple) -> tuple:
         pk, _score, command, exact, command_key, language, position, *_ = row
@@ -403,15 +355,15 @@ def with_meaning(qs, q: str, ranked: list[tuple], key: str, lang: str) -> list[t
     if missing:
         # Found by meaning alone: only entries the caller's queryset allows.
         for row in qs.filter(pk__in=missing).values_list(
-            "pk", "command", "command_key", "language", "position"
+            "pk", "command", "command_key", "language", "position", "command_len", "origin"
         ):
-            pk, command, command_key, language, position = row
+            pk, command, command_key, language, position, command_len, origin = row
             candidates[pk] = Candidate(
                 pk=pk,
                 command=command,
                 command_key=command_key,
                 language=language,
-                row=(pk, 0.0, command, False, command_key, language, position, 0.0),
+                row=(pk, 0.0, command, False, command_key, language, position, 0.0, command_len, origin),
             )
     for pk, sim in sims.items():
         if pk in candidates:

@@ -35,11 +35,11 @@ def _fresh_vectors():
 @pytest.fixture(autouse=True)
 def _fresh_label_words():
     """Field-label words are learnt from the entries and cached; each test learns its own."""
-    from lookup import ranking
+    from lookup import presets
 
-    ranking._label_cache = (float("-inf"), frozenset())
+    presets._label_cache = (float("-inf"), frozenset())
     yield
-    ranking._label_cache = (float("-inf"), frozenset())
+    presets._label_cache = (float("-inf"), frozenset())
 
 
 @pytest.fixture

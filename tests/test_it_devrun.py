@@ -11,6 +11,8 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # A process that records its pid in a file, then waits to be stopped.
@@ -55,45 +57,43 @@ def _supervisor(tmp_path: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", code])
 
 
-def test_a_killed_worker_is_started_again_and_the_server_stays(tmp_path):
-    sup = _supervisor(tmp_path)
-    try:
-        assert _wait_for(lambda: _pids(tmp_path / "worker") and _pids(tmp_path / "server"))
-        (first,) = _pids(tmp_path / "worker")
-        (server,) = _pids(tmp_path / "server")
-        os.kill(first, signal.SIGKILL)
-        assert _wait_for(lambda: len(_pids(tmp_path / "worker")) == 2), "the worker was not restarted"
-        second = _pids(tmp_path / "worker")[1]
-        assert second != first and _alive(second)
-        assert _alive(server) and sup.poll() is None  # the site kept running
-
-        os.kill(second, signal.SIGKILL)  # dies again: started again after a longer pause
-        assert _wait_for(lambda: len(_pids(tmp_path / "worker")) == 3)
-    finally:
-        sup.terminate()
-        sup.wait(30)
-
-
-def test_the_server_exiting_stops_the_workers(tmp_path):
+@pytest.fixture
+def supervised(tmp_path):
+    """A running supervisor with its one worker and server up: (supervisor, worker pid, server pid)."""
     sup = _supervisor(tmp_path)
     try:
         assert _wait_for(lambda: _pids(tmp_path / "worker") and _pids(tmp_path / "server"))
         (worker,) = _pids(tmp_path / "worker")
         (server,) = _pids(tmp_path / "server")
-        os.kill(server, signal.SIGKILL)
-        sup.wait(30)  # the supervisor returns with the server (TimeoutExpired otherwise)
-        assert _wait_for(lambda: not _alive(worker)), "the worker outlived the server"
-        assert len(_pids(tmp_path / "worker")) == 1  # and was not started again
+        yield sup, worker, server
     finally:
         if sup.poll() is None:
-            sup.kill()
+            sup.terminate()
+            sup.wait(30)
 
 
-def test_sigterm_stops_everything(tmp_path):
-    sup = _supervisor(tmp_path)
-    assert _wait_for(lambda: _pids(tmp_path / "worker") and _pids(tmp_path / "server"))
-    (worker,) = _pids(tmp_path / "worker")
-    (server,) = _pids(tmp_path / "server")
+def test_a_killed_worker_is_started_again_and_the_server_stays(supervised, tmp_path):
+    sup, first, server = supervised
+    os.kill(first, signal.SIGKILL)
+    assert _wait_for(lambda: len(_pids(tmp_path / "worker")) == 2), "the worker was not restarted"
+    second = _pids(tmp_path / "worker")[1]
+    assert second != first and _alive(second)
+    assert _alive(server) and sup.poll() is None  # the site kept running
+
+    os.kill(second, signal.SIGKILL)  # dies again: started again after a longer pause
+    assert _wait_for(lambda: len(_pids(tmp_path / "worker")) == 3)
+
+
+def test_the_server_exiting_stops_the_workers(supervised, tmp_path):
+    sup, worker, server = supervised
+    os.kill(server, signal.SIGKILL)
+    sup.wait(30)  # the supervisor returns with the server (TimeoutExpired otherwise)
+    assert _wait_for(lambda: not _alive(worker)), "the worker outlived the server"
+    assert len(_pids(tmp_path / "worker")) == 1  # and was not started again
+
+
+def test_sigterm_stops_everything(supervised):
+    sup, worker, server = supervised
     sup.terminate()
     sup.wait(30)
     assert _wait_for(lambda: not _alive(worker) and not _alive(server))

@@ -1,0 +1,60 @@
+"""Values the query already names for a command's fields (placeholders.chosen), and the
+words the commands use as labels, which are never taken for values.
+"""
+
+from __future__ import annotations
+
+import time
+
+from kb.replica import read_connection
+from lookup import placeholders
+from search.tokenize import Query
+
+# A word is a label when it stands alone as a field's label ({{name}}, {{user}}) in this
+# share of the commands that have fields: 20 of tldr's 22,000, at least LABEL_MIN.
+LABEL_SHARE = 0.0009
+LABEL_MIN = 3
+_LABEL_TTL = 120.0
+_label_cache: tuple[float, frozenset[str]] = (-_LABEL_TTL, frozenset())
+
+_LABEL_WORDS = r"""
+WITH fields AS (
+    SELECT e.id, lower(m[1]) AS label
+    FROM lookup_entry e, regexp_matches(e.command, '\{\{([^{}|\[\]]+)\}\}', 'g') AS m
+)
+SELECT label FROM fields
+WHERE label ~ '^[a-z][a-z0-9_-]*$'
+GROUP BY label
+HAVING count(DISTINCT id) >= greatest(%s, %s * (SELECT count(DISTINCT id) FROM fields))
+"""
+
+
+def label_words() -> frozenset[str]:
+    """Words the commands use as a field's whole label, so they name what to type.
+
+    In ``{{cluster|context|user}}`` the words say what to type; in ``{{start|stop|restart}}``
+    they are the values. Learnt from the entries (cached two minutes): ``{{user}}`` stands
+    alone in 130 of tldr's commands, ``{{restart}}`` in none.
+    """
+    global _label_cache
+    now = time.monotonic()
+    if now - _label_cache[0] < _LABEL_TTL:
+        return _label_cache[1]
+    with read_connection().cursor() as cur:
+        cur.execute(_LABEL_WORDS, [LABEL_MIN, LABEL_SHARE])
+        words = frozenset(r[0] for r in cur.fetchall())
+    _label_cache = (now, words)
+    return words
+
+
+def asked_values(query: Query, entries: list, command_words: list[str]) -> None:
+    """Set each entry's ``preset``: the values of its fields that the query names."""
+    words = {w.lower() for t in query.terms for w in t.highlights} | set(command_words)
+    for entry in entries:
+        entry.preset = placeholders.chosen(entry.command, words)
+    # The labels are asked for only when some value was found: most lookups name none.
+    if any(entry.preset for entry in entries):
+        labels = label_words()
+        for entry in entries:
+            if entry.preset:
+                entry.preset = placeholders.chosen(entry.command, words, labels)
