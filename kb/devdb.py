@@ -114,10 +114,10 @@ def repair_handles(pgdata: Path, base_dir: Path) -> list[int]:
         print(f"kb: {path} was damaged; rebuilt it from the running processes {pids}", file=sys.stderr)
         _write_handles(path, pids)
         return pids
-    alive = [pid for pid in pids if _alive(pid)]
-    if alive != pids:
-        _write_handles(path, alive)
-    return alive
+    running = [pid for pid in pids if alive(pid)]
+    if running != pids:
+        _write_handles(path, running)
+    return running
 
 
 def wait_until_settled(pgdata: Path, timeout: float = 30.0) -> None:
@@ -135,7 +135,7 @@ def wait_until_settled(pgdata: Path, timeout: float = 30.0) -> None:
         except (OSError, ValueError, IndexError):
             return  # no server, or none the package cannot handle
         status = lines[7].strip() if len(lines) >= 8 else "starting"
-        if not _alive(pid) or status == "ready":
+        if not alive(pid) or status == "ready":
             return
         time.sleep(0.2)
 
@@ -178,14 +178,16 @@ class _AtomicDiskList:
         return old
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether ``pid`` is a running process: not gone, and not a zombie waiting to be reaped."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.exists() or stat.read_text().rsplit(") ", 1)[-1][:1] != "Z"
 
 
 def _exit_cleanly_on_sigterm() -> None:

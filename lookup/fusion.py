@@ -44,7 +44,7 @@ class Candidate:
     lexical_score: float = 0.0  # the word ranking's score (ties stay ties, unlike ranks)
     coverage: float = 0.0
     similarity: float | None = None  # entry's own, plus its page's share
-    row: tuple = field(default=(), repr=False)
+    row: tuple = field(default=(), repr=False)  # lookup.ranking.Row, handed back in order
 
 
 def team_share(command_key: str, team_tools: dict[str, int]) -> float:

@@ -22,8 +22,9 @@ from __future__ import annotations
 import itertools
 import re
 import time
+from typing import NamedTuple
 
-from django.db.models import BooleanField, FloatField
+from django.db.models import BooleanField, FloatField, Value
 from django.db.models.expressions import RawSQL
 
 from lookup import placeholders, presets
@@ -46,6 +47,21 @@ WEAK_WORDS_EN = frozenset(
 RANK_WEIGHTS = "{0.05, 0.3, 0.3, 1.0}"
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _ASCII_WORD_RE = re.compile(r"(?<![\w-])[a-z0-9][a-z0-9._+-]*")
+
+
+class Row(NamedTuple):
+    """One candidate entry as the word ranking found it (or meaning alone, with no score)."""
+
+    pk: int
+    score: float
+    command: str
+    exact_task: bool
+    command_key: str
+    language: str
+    position: int
+    covered: float  # share of the query's weighted terms the entry has
+    command_len: int
+    origin: str
 
 
 def synonym_groups() -> list[set[str]]:
@@ -134,9 +150,9 @@ def spelled(q: str, query: Query) -> tuple[str, Query]:
     return fixed, parse_query(fixed, synonyms=synonym_groups())
 
 
-def _candidates(annotated, levels: list[str], key: str, enough: int) -> list[tuple]:
+def _candidates(annotated, levels: list[str], key: str, enough: int) -> list[Row]:
     """Rows of the strictest level that finds ``enough``, best first."""
-    ranked: list[tuple] = []
+    ranked: list[Row] = []
     for level in levels:
         # Both halves have an index: the GIN on search_vector and the b-tree on command_key.
         if key:
@@ -149,23 +165,13 @@ def _candidates(annotated, levels: list[str], key: str, enough: int) -> list[tup
             hit = RawSQL("search_vector @@ %s::tsquery", [level], output_field=BooleanField())
         # Rank on (id, score, command) only: sorting whole rows (the tsvector, the
         # joined note) costs several times what matching does.
-        ranked = list(
+        rows = (
             annotated.annotate(hit=hit)
             .filter(hit=True)
             .order_by("-exact_task", "-score", "command_len", "pk")
-            .values_list(
-                "pk",
-                "score",
-                "command",
-                "exact_task",
-                "command_key",
-                "language",
-                "position",
-                "covered",
-                "command_len",
-                "origin",
-            )[: enough * 2]  # room for duplicates
+            .values_list(*Row._fields)[: enough * 2]  # room for duplicates
         )
+        ranked = [Row._make(r) for r in rows]
         if len(ranked) >= enough:
             break  # rows of the next, looser level have fewer terms and rank below these
     return ranked
@@ -245,10 +251,11 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
         # English entries with every word translated would fill the strict level and keep
         # the Japanese entry that has most of the words from ever being looked at.
         more = _candidates(annotated, candidate_queries(terms, weights), key, enough)
-        seen = {row[0] for row in ranked}
-        ranked += [row for row in more if row[0] not in seen]
-        ranked.sort(key=lambda row: (not row[3], -row[1], row[8], row[0]))  # as _candidates orders
-    if just_a_name and any(row[4] == key for row in ranked):
+        seen = {row.pk for row in ranked}
+        ranked += [row for row in more if row.pk not in seen]
+        # As _candidates orders them.
+        ranked.sort(key=lambda row: (not row.exact_task, -row.score, row.command_len, row.pk))
+    if just_a_name and any(row.command_key == key for row in ranked):
         ranked = plainest_first(qs, ranked, key, lang)
     elif semantic and not (just_a_name and _said_in_so_many_words(ranked, lang)):
         # Plain English words that are no command ("delete all stopped containers") get
@@ -257,7 +264,7 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
         # while meaning prefers `docker top` ("Display the running processes of a container").
         ranked = with_meaning(qs, q, ranked, key, lang)
     # The same command from several pages (aliases, both languages) is one answer.
-    best = one_per_command(qs, ranked, language)[:limit]
+    best = one_per_command(ranked, language)[:limit]
     found = qs.model.objects.select_related("note").defer("search_vector").in_bulk([pk for pk, _ in best])
     out = []
     for pk, entry_score in best:
@@ -268,19 +275,19 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
     return out
 
 
-def _said_in_so_many_words(ranked: list[tuple], lang: str) -> bool:
+def _said_in_so_many_words(ranked: list[Row], lang: str) -> bool:
     """The best word match has every word of the query, in the query's language."""
-    return bool(ranked) and ranked[0][7] >= 0.999 and ranked[0][5] == lang
+    return bool(ranked) and ranked[0].covered >= 0.999 and ranked[0].language == lang
 
 
-def one_per_command(qs, ranked: list[tuple], language: str | None) -> list[tuple[int, float]]:
+def one_per_command(ranked: list[Row], language: str | None) -> list[tuple[int, float]]:
     """(pk, score) of each command's best entry, best first.
 
     tldr's pages in both languages give the same command twice, with the fields named in
     each language ({{unit}}, {{ユニット}}): they are one answer, shown from the page in the
     viewer's language when there is one. The team's own entries are never merged or swapped.
     """
-    tldr = {row[0] for row in ranked if row[9] == "tldr"}
+    tldr = {row.pk for row in ranked if row.origin == "tldr"}
     groups: dict[str, list[tuple[int, float, str]]] = {}
     for pk, entry_score, command, _exact, _key, entry_lang, *_ in ranked:
         # A team entry's fields stay in its key, so it merges only with the very same command.
@@ -296,29 +303,27 @@ def one_per_command(qs, ranked: list[tuple], language: str | None) -> list[tuple
     return best
 
 
-def plainest_first(qs, ranked: list[tuple], key: str, lang: str) -> list[tuple]:
+def plainest_first(qs, ranked: list[Row], key: str, lang: str) -> list[Row]:
     """For a bare command name: that command's entries, fewest words and options first.
 
     Its own page and the team's entries go before other pages that merely use it
     (ftp's interactive `ls`).
     """
-    own_key = [row[0] for row in ranked if row[4] == key and not row[3]]
+    own_key = [row.pk for row in ranked if row.command_key == key and not row.exact_task]
     titles = dict(qs.model.objects.filter(pk__in=own_key).values_list("pk", "note__title"))
-    origins = {row[0]: row[9] for row in ranked}
 
-    def order(row: tuple) -> tuple:
-        pk, _score, command, exact, command_key, language, position, *_ = row
-        if exact or command_key != key:
-            return (0 if exact else 2,)  # sorting is stable: the others keep the score order
-        words = placeholders.fill(command).split()
+    def order(row: Row) -> tuple:
+        if row.exact_task or row.command_key != key:
+            return (0 if row.exact_task else 2,)  # sorting is stable: the others keep the score order
+        words = placeholders.fill(row.command).split()
         options = sum(len(w.lstrip("-")) for w in words if w.startswith("-"))
-        elsewhere = origins[pk] == "tldr" and (titles[pk] or "").lower() != key
-        return (1, elsewhere, len(words), options, language != lang, position)
+        elsewhere = row.origin == "tldr" and (titles[row.pk] or "").lower() != key
+        return (1, elsewhere, len(words), options, row.language != lang, row.position)
 
     return sorted(ranked, key=order)
 
 
-def with_meaning(qs, q: str, ranked: list[tuple], key: str, lang: str) -> list[tuple]:
+def with_meaning(qs, q: str, ranked: list[Row], key: str, lang: str) -> list[Row]:
     """The word ranking fused with the entries nearest in meaning (lookup.fusion)."""
     # Thousands of tldr entries can fill every place before the team's own answer.
     neighbours = nearest_entries(q, NEIGHBOURS, also_own=OWN_NEIGHBOURS)
@@ -338,15 +343,15 @@ def with_meaning(qs, q: str, ranked: list[tuple], key: str, lang: str) -> list[t
         for n in neighbours
     }
     candidates = {
-        row[0]: Candidate(
-            pk=row[0],
-            command=row[2],
-            command_key=row[4],
-            language=row[5],
-            exact_task=bool(row[3]),
+        row.pk: Candidate(
+            pk=row.pk,
+            command=row.command,
+            command_key=row.command_key,
+            language=row.language,
+            exact_task=bool(row.exact_task),
             lexical_rank=rank,
-            lexical_score=row[1],
-            coverage=row[7],
+            lexical_score=row.score,
+            coverage=row.covered,
             row=row,
         )
         for rank, row in enumerate(ranked)
@@ -354,16 +359,11 @@ def with_meaning(qs, q: str, ranked: list[tuple], key: str, lang: str) -> list[t
     missing = [pk for pk in sims if pk not in candidates]
     if missing:
         # Found by meaning alone: only entries the caller's queryset allows.
-        for row in qs.filter(pk__in=missing).values_list(
-            "pk", "command", "command_key", "language", "position", "command_len", "origin"
-        ):
-            pk, command, command_key, language, position, command_len, origin = row
-            candidates[pk] = Candidate(
-                pk=pk,
-                command=command,
-                command_key=command_key,
-                language=language,
-                row=(pk, 0.0, command, False, command_key, language, position, 0.0, command_len, origin),
+        unscored = {"score": Value(0.0), "exact_task": Value(False), "covered": Value(0.0)}
+        for values in qs.filter(pk__in=missing).annotate(**unscored).values_list(*Row._fields):
+            row = Row._make(values)
+            candidates[row.pk] = Candidate(
+                pk=row.pk, command=row.command, command_key=row.command_key, language=row.language, row=row
             )
     for pk, sim in sims.items():
         if pk in candidates:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from kb.devdb import alive
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # A process that records its pid in a file, then waits to be stopped.
@@ -30,16 +32,6 @@ def _wait_for(predicate, timeout: float = 20.0) -> bool:
             return True
         time.sleep(0.1)
     return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie (exited, not yet reaped by its parent) is not running.
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().split(") ")[-1][0] != "Z"
 
 
 def _supervisor(tmp_path: Path) -> subprocess.Popen:
@@ -77,8 +69,8 @@ def test_a_killed_worker_is_started_again_and_the_server_stays(supervised, tmp_p
     os.kill(first, signal.SIGKILL)
     assert _wait_for(lambda: len(_pids(tmp_path / "worker")) == 2), "the worker was not restarted"
     second = _pids(tmp_path / "worker")[1]
-    assert second != first and _alive(second)
-    assert _alive(server) and sup.poll() is None  # the site kept running
+    assert second != first and alive(second)
+    assert alive(server) and sup.poll() is None  # the site kept running
 
     os.kill(second, signal.SIGKILL)  # dies again: started again after a longer pause
     assert _wait_for(lambda: len(_pids(tmp_path / "worker")) == 3)
@@ -88,7 +80,7 @@ def test_the_server_exiting_stops_the_workers(supervised, tmp_path):
     sup, worker, server = supervised
     os.kill(server, signal.SIGKILL)
     sup.wait(30)  # the supervisor returns with the server (TimeoutExpired otherwise)
-    assert _wait_for(lambda: not _alive(worker)), "the worker outlived the server"
+    assert _wait_for(lambda: not alive(worker)), "the worker outlived the server"
     assert len(_pids(tmp_path / "worker")) == 1  # and was not started again
 
 
@@ -96,4 +88,4 @@ def test_sigterm_stops_everything(supervised):
     sup, worker, server = supervised
     sup.terminate()
     sup.wait(30)
-    assert _wait_for(lambda: not _alive(worker) and not _alive(server))
+    assert _wait_for(lambda: not alive(worker) and not alive(server))
