@@ -64,12 +64,19 @@ def task_around(sentence: str, spans: list[re.Match], k: int) -> str | None:
     # other particles are how a sentence goes on from a command (では, でも).
     if is_fragment(re.sub(r"^[\s、,]+", "", clean(after)), particles="の"):
         return None
-    before = re.sub(r"(?:は|が|を|で|に|、|,)\s*$", "", before.rstrip())
-    task = tidy(f"{before} {after}" if before and after else before or after)
+    before, after = before.rstrip(), after.strip()
+    if not after:
+        before = re.sub(r"(?:は|が|を|で|に|、|,)$", "", before)  # "…消すには `cmd`"
+    # The words on both sides of the command read as one sentence without it: "先に" and
+    # "ログインしておくこと" are 「先にログインしておくこと」, not 「先 ログインしておくこと」.
+    glued = bool(before and after and _CJK_END.search(before) and _CJK_START.match(after))
+    task = tidy((before + after) if glued else f"{before} {after}".strip())
     task = _CONTRAST_END.sub("", task)
     return None if is_fragment(task) or dangles(task) else task
 
 
+_CJK_END = re.compile(rf"[{CJK}]$")
+_CJK_START = re.compile(rf"^[{CJK}]")
 # A clause that leads into the rest of a sentence ("…した直後だと", "再開できるが",
 # "まず SIGTERM を送り") or hangs off the one before ("なら…") describes a situation,
 # not something to do with the command.

@@ -67,7 +67,8 @@ def test_prompt_stripped_and_remark_becomes_explanation():
 
 def test_inline_command_in_sentence_and_list_item_lead():
     entries = by_command(NOTE)
-    assert "使っていない層 一掃できる" in entries["docker system prune"].tasks
+    # The words around the command read as one sentence: not 「使っていない層 一掃できる」.
+    assert "使っていない層は一掃できる" in entries["docker system prune"].tasks
     assert entries["docker network create [ネットワーク名]"].task == "ネットワークを作る"
 
 
