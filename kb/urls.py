@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.decorators.http import require_POST
 
@@ -16,9 +18,16 @@ handler400 = "kb.errors.bad_request_handler"
 
 admin.site.login_form = AdminLoginForm
 
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    # Browsers and feed readers ask for /favicon.ico whatever the page names (base.html's svg).
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     # Answered by kb.middleware.HealthCheckMiddleware; listed so reverse("healthz") works.
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("", include("notes.urls")),
     path("", include("search.urls")),
     path("", include("lookup.urls")),

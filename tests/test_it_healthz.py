@@ -54,3 +54,13 @@ def test_it_answers_health_checks_on_any_host(client, settings):
     settings.ALLOWED_HOSTS = ["kb.example.com"]
     assert client.get("/healthz", HTTP_HOST="127.0.0.1:8000").status_code == 200
     assert client.get("/", HTTP_HOST="127.0.0.1:8000").status_code == 400
+
+
+def test_favicon_ico_leads_to_the_icon_the_pages_name(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
+    assert finders.find("favicon.svg")  # the file the redirect names is shipped
+    assert f'href="{response["Location"]}"' in client.get("/").content.decode()
