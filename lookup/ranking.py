@@ -111,6 +111,10 @@ def command_words_of(q: str) -> list[str]:
 NEIGHBOURS = 50
 OWN_NEIGHBOURS = 20  # and as many again among the team's own entries
 PAGE_NEIGHBOURS = 30
+# When no entry shares a word with the query, meaning alone must be this many of the model's
+# spreads above its noise floor to answer: "ほげほげ" and "qqqzzzxx" land 0.3-0.4 from
+# everything under USE, where a real task without a shared word is 0.55 or more.
+MEANING_ALONE = 1.5
 _TEAM_TTL = 60.0
 _team_cache: tuple[float, dict[str, int]] = (-_TEAM_TTL, {})
 
@@ -331,6 +335,10 @@ def with_meaning(qs, q: str, ranked: list[Row], key: str, lang: str) -> list[Row
         return ranked
     models = backend()
     entry_model = models.part(ENTRY_TABLE) if models else None
+    if not ranked and entry_model:
+        alone = entry_model.floor + MEANING_ALONE * entry_model.spread
+        if max(n.similarity for n in neighbours) < alone:
+            return []  # nothing shares a word, and nothing is near: no answer beats a wrong one
     # A page counts with its best passage (before, a page with several took its last).
     # Pages may be embedded by another model than entries (vectors.backends.Blend).
     pages: dict[int, float] = {}

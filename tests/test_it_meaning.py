@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from lookup import placeholders
+from lookup import placeholders, ranking
 from lookup.fusion import Candidate
 from lookup.fusion import fuse as fuse_entries
 from lookup.models import Entry
@@ -196,6 +196,22 @@ def test_a_hit_found_by_meaning_shows_the_passage_that_matched(team_notes):
     for hit in by_meaning:
         shown = hit.snippet.replace("<mark>", "").replace("</mark>", "").strip("…")
         assert shown[:15] in results.passages[hit.note.pk]
+
+
+def test_nonsense_that_shares_no_word_gets_no_answer(db, monkeypatch):
+    # On the starter notes a page's share lifts "ほげほげ" over the model's noise floor.
+    call_command("load_starter_notes")
+    call_command("embed")
+    # Nothing shares a word with these, and nothing is near in meaning: no answer, as /q/
+    # and the page say 見つかりません, rather than the least far command.
+    for q in ("ほげほげ", "qqqzzzxx", "xyzzy plugh"):
+        assert Entry.objects.lookup(q, 3) == [], q
+    # It is the meaning-alone threshold that keeps them out: without it they get answers.
+    monkeypatch.setattr(ranking, "MEANING_ALONE", -10.0)
+    assert Entry.objects.lookup("ほげほげ", 3)
+    # A real task is still answered.
+    monkeypatch.undo()
+    assert any(e.command.startswith("docker logs") for e in Entry.objects.lookup("ログを追いかけたい", 3))
 
 
 def test_a_japanese_task_finds_a_command_documented_only_in_english(fixtures_dir, make_note):
