@@ -95,8 +95,8 @@ def fuse(
         vec = 0.0
         if meaningful and c.similarity is not None and c.similarity > floor:
             vec = (c.similarity - floor) / spread
-            if careful and c.lexical_rank is None and danger.destroys(c.command):
-                vec *= UNASKED_DESTRUCTION  # found by meaning alone, and nobody asked to delete
+            if careful and c.coverage < 0.999 and danger.destroys(c.command):
+                vec *= UNASKED_DESTRUCTION  # not found by every word, and nobody asked to delete
         prior = TEAM_BONUS * team_share(c.command_key, team_tools)
         prior += LANGUAGE_BONUS if c.language == lang else 0.0
         return alpha * lex + (1 - alpha) * vec + prior

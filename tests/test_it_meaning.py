@@ -259,6 +259,14 @@ def test_meaning_alone_does_not_put_an_unasked_for_deletion_first():
     worded = candidates()
     worded[0].lexical_rank, worded[0].lexical_score, worded[0].coverage = 0, 1.0, 1.0
     assert fuse_entries(worded, False, "en", {}, query="take the stack down", **scale)[0].pk == 1
+    # Found by only some of the words (「コンテナに入りたい」 and `docker rm`: コンテナ), it is
+    # still meaning that would lift it, and meaning gets the same care.
+    for c in (partial := candidates()):
+        c.lexical_rank, c.lexical_score, c.coverage = c.pk - 1, 1.0, 0.5
+    assert [c.pk for c in fuse_entries(partial, False, "en", {}, query="take the stack down", **scale)] == [
+        2,
+        1,
+    ]
 
 
 def test_a_full_word_match_few_entries_have_is_not_overturned_by_meaning_alone():
