@@ -17,7 +17,9 @@ SPAN_RE = re.compile(r"(`+)(?P<code>.+?)\1")
 _SURU = r"(?:すると|すれば|して|した|します|する|し)"
 JOINERS = (
     r"(?:コマンド|command)?\s*(?:を使って|を使い|を使うと|を使えば|を使う"
-    rf"|を?実行{_SURU}?|を?{_SURU}|という|で|を|は|が|に|と|、|,|→|->)?"
+    # "`docker cp c:/app - > app.tar` のようにコピー先を - にすると…": the command is the
+    # example of what follows.
+    rf"|を?実行{_SURU}?|を?{_SURU}|という|のように|で|を|は|が|に|と|、|,|→|->)?"
 )
 _LEAD_TRIM = re.compile(r"^[\s、,。.:：→\->）)※]*(?:という|って|とか|と|で|を|は|が|に|も)?[\s、,]*")
 _TRAIL_TRIM = re.compile(r"[\s、,。.:：!！?？→]+$")

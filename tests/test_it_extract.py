@@ -201,3 +201,9 @@ def test_it_still_reads_sentences_that_say_what_a_command_does():
     entries = extract("## 破棄\n\n止めたコンテナは `docker rm` で完全削除できる。\n")
     assert [e.command for e in entries] == ["docker rm"]
     assert entries[0].tasks[0].endswith("完全削除できる")
+
+
+def test_a_command_given_as_an_example_is_tasked_by_what_follows():
+    md = "## その他\n\n`docker cp web:/app - > app.tar` のようにコピー先を `-` にすると tar で標準出力に書き出せる。\n"
+    (entry,) = extract(md)
+    assert entry.task == "コピー先を - にすると tar で標準出力に書き出せる"
