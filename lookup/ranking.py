@@ -245,8 +245,9 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
     # Rank the rows that have every important term first and widen only when that
     # finds too few: scoring every row that shares one common word ("file",
     # "show") with the query is what would make a lookup slow.
-    # The same threshold for every limit, so the top 3 do not depend on how many were asked for.
-    enough = max(limit, MIN_CANDIDATES)
+    # The same candidates for every limit, so the page (20), /q/ (5) and the API (10) agree
+    # on the top 3. Asking for more than MIN_CANDIDATES widened the levels and changed them.
+    enough = MIN_CANDIDATES
     annotated = qs.annotate(score=score, exact_task=exact_task, covered=covered)
     own_terms = [t.tsquery() for t in own.terms[:MAX_TERMS]]
     ranked = _candidates(annotated, candidate_queries(own_terms, weights), key, enough)
