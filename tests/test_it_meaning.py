@@ -198,10 +198,25 @@ def test_a_hit_found_by_meaning_shows_the_passage_that_matched(team_notes):
         assert shown[:15] in results.passages[hit.note.pk]
 
 
-def test_nonsense_that_shares_no_word_gets_no_answer(db, monkeypatch):
-    # On the starter notes a page's share lifts "ほげほげ" over the model's noise floor.
+@pytest.fixture
+def starter_notes(db):
     call_command("load_starter_notes")
     call_command("embed")
+
+
+def test_the_top_answers_do_not_depend_on_how_many_are_asked_for(starter_notes):
+    # The page asks for 20, the shell and the API for 10, /q/ for 5.
+    for q in ("docker", "コンテナのIPアドレスを知りたい", "build an image from a Dockerfile"):
+        top = [e.pk for e in Entry.objects.lookup(q, 3)]
+        assert (
+            top
+            == [e.pk for e in Entry.objects.lookup(q, 20)][:3]
+            == [e.pk for e in Entry.objects.lookup(q, 50)][:3]
+        ), q
+
+
+def test_nonsense_that_shares_no_word_gets_no_answer(starter_notes, monkeypatch):
+    # On the starter notes a page's share lifts "ほげほげ" over the model's noise floor.
     # Nothing shares a word with these, and nothing is near in meaning: no answer, as /q/
     # and the page say 見つかりません, rather than the least far command.
     for q in ("ほげほげ", "qqqzzzxx", "xyzzy plugh"):
@@ -297,6 +312,21 @@ def test_a_full_word_match_few_entries_have_is_not_overturned_by_meaning_alone()
     assert fuse_entries(candidates(2), False, "ja", {}, query="ログを追いかけたい", **scale)[0].pk == 10
     # When many entries have every word, the words are common and meaning keeps its say.
     assert fuse_entries(candidates(12), False, "ja", {}, query="ログを追いかけたい", **scale)[0].pk == 1
+
+
+def test_a_lone_full_match_well_ahead_in_words_is_not_overturned_by_a_half_match():
+    # 「コンテナの終了コードを見たい」 on the starter notes: only `docker inspect --format …` has
+    # every word; `docker logs` has half of them and is nearest in meaning.
+    inspect = Candidate(
+        1, "docker inspect --format x", "docker inspect", "ja", lexical_rank=0, similarity=0.577
+    )
+    inspect.lexical_score, inspect.coverage = 4.78, 1.0
+    logs = Candidate(2, "docker logs x", "docker logs", "ja", lexical_rank=1, similarity=0.748)
+    logs.lexical_score, logs.coverage = 2.76, 0.5
+    top = fuse_entries(
+        [inspect, logs], False, "ja", {}, spread=0.15, min_similarity=0.3, query="終了コードを見たい"
+    )
+    assert top[0].pk == 1
 
 
 def test_a_note_not_yet_embedded_ranks_by_its_words():
