@@ -73,9 +73,13 @@ MAX_TOKEN_CHARS = 200
 
 
 def normalize(text: str) -> str:
+    return _LONG_VOWEL_RE.sub("", _folded(text))
+
+
+def _folded(text: str) -> str:
+    """Width and case folded, as typed otherwise (long vowels kept: what people read)."""
     # NFKC leaves the typographic apostrophe alone; phones and word processors type it.
-    text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
-    return _LONG_VOWEL_RE.sub("", text)
+    return unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'")
 
 
 def _is_cjk(token: str) -> bool:
@@ -254,7 +258,7 @@ class Query:
 
     def suggestion(self, fixes: Mapping[str, str]) -> str:
         """The query text with misspelled words replaced ("did you mean")."""
-        out = normalize(self.raw)
+        out = _folded(self.raw)  # "dokcer サーバー" → "docker サーバー", not "docker サバ"
         for wrong, right in fixes.items():
             out = re.sub(rf"(?<![^\W_]){re.escape(wrong)}(?![^\W_])", right, out)
         return out

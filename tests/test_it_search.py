@@ -96,6 +96,8 @@ def test_typo_is_expanded_and_suggested(make_note):
     assert results.suggestion == "docker 起動"
     assert [n.title for n in Note.objects.filter(pk__in=results.ids)] == ["コンテナ入門"]
     assert titles("kubernets") == ["コンテナ入門"]
+    # The suggestion keeps what was typed around the fix: サーバー, not the folded サバ.
+    assert search("dokcer サーバー").suggestion == "docker サーバー"
 
 
 def test_api_shape(client, make_note):
