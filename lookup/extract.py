@@ -288,6 +288,7 @@ def _block(st: _State, lang: str, body: list[str]) -> None:
         # stdout に出す。"); the heading above says the task ("ログを追いかける").
         lead, explanation = "", lead
     comment, count, heredoc = "", 0, ""
+    found: list[tuple[str, str]] = []  # (comment above it, command)
     j = 0
     while j < len(body) and count < MAX_COMMANDS_PER_BLOCK:
         line = body[j].rstrip()
@@ -315,8 +316,15 @@ def _block(st: _State, lang: str, body: list[str]) -> None:
         if not _is_command(cmd, inline=False):
             comment = ""
             continue
-        _add(st, comment or lead, cmd, "" if comment else explanation)
+        found.append((comment, cmd))
         comment, count = "", count + 1
+    if lead and st.section.heading and sum(1 for c, _ in found if not c) > 1:
+        # One sentence before several commands says what they do together ("db という名前で
+        # DB に接続できるようになる" after network create, run and psql): the heading names
+        # the task each of them is part of.
+        lead, explanation = "", lead
+    for comment, cmd in found:
+        _add(st, comment or lead, cmd, "" if comment else explanation)
 
 
 def _is_script(body: list[str]) -> bool:

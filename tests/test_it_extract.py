@@ -207,3 +207,20 @@ def test_a_command_given_as_an_example_is_tasked_by_what_follows():
     md = "## その他\n\n`docker cp web:/app - > app.tar` のようにコピー先を `-` にすると tar で標準出力に書き出せる。\n"
     (entry,) = extract(md)
     assert entry.task == "コピー先を - にすると tar で標準出力に書き出せる"
+
+
+def test_one_sentence_before_several_commands_explains_them_and_the_heading_is_the_task():
+    md = (
+        "## ネットワークを作ってつなぐ\n\n"
+        "`db` という名前で DB に接続できるようになる。\n\n"
+        "```sh\ndocker network create net\ndocker run -d --name db --network net postgres:17\n```\n\n"
+        "## ログ\n\n"
+        "直近 100 行だけ表示する\n\n"
+        "```sh\ndocker logs --tail 100 web\n```\n"
+    )
+    entries = by_command(md)
+    for cmd in ("docker network create net", "docker run -d --name db --network net postgres:17"):
+        assert entries[cmd].task == "ネットワークを作ってつなぐ"
+        assert "接続できるようになる" in entries[cmd].explanation
+    # A single command still takes the sentence above it.
+    assert entries["docker logs --tail 100 web"].task == "直近 100 行だけ表示する"
