@@ -63,8 +63,11 @@ def task_around(sentence: str, spans: list[re.Match], k: int) -> str | None:
     end = spans[k + 1].start() if k + 1 < len(spans) else len(sentence)
     after = re.sub(rf"^{JOINERS}", "", sentence[spans[k].end() : end])
     # Right after the command only の makes a fragment ("`docker stop` の SIGTERM"); the
-    # other particles are how a sentence goes on from a command (では, でも).
-    if is_fragment(re.sub(r"^[\s、,]+", "", clean(after)), particles="の"):
+    # other particles are how a sentence goes on from a command (では, でも). から, まで and
+    # より make it a place the rest comes from ("ARG の値は `docker history` から見える"): a
+    # remark about what it shows, not a task for it.
+    rest = re.sub(r"^[\s、,]+", "", clean(after))
+    if is_fragment(rest, particles="の") or re.match(r"(?:から|まで|より)(?![\u3041-\u309f])", rest):
         return None
     before, after = before.rstrip(), after.strip()
     if not after:

@@ -224,3 +224,8 @@ def test_one_sentence_before_several_commands_explains_them_and_the_heading_is_t
         assert "接続できるようになる" in entries[cmd].explanation
     # A single command still takes the sentence above it.
     assert entries["docker logs --tail 100 web"].task == "直近 100 行だけ表示する"
+
+
+def test_a_command_named_as_where_something_shows_is_no_task():
+    md = "## ARG\n\nARG の値は `docker history` から見えるので、トークン類は secret で渡す。\n"
+    assert "docker history" not in by_command(md)
