@@ -283,10 +283,6 @@ def _block(st: _State, lang: str, body: list[str]) -> None:
     lead = st.prev_text if st.prev_text and st.blanks <= 1 and len(st.prev_text) <= MAX_TASK_LEN else ""
     lead = lead.rstrip(":：").strip()
     explanation = ""
-    if lead and st.section.heading and _MORE_THAN_ONE_SENTENCE.search(lead):
-        # Two sentences before a block explain it ("… が docker logs で読める。アプリのログは
-        # stdout に出す。"); the heading above says the task ("ログを追いかける").
-        lead, explanation = "", lead
     comment, count, heredoc = "", 0, ""
     found: list[tuple[str, str]] = []  # (comment above it, command)
     j = 0
@@ -318,10 +314,12 @@ def _block(st: _State, lang: str, body: list[str]) -> None:
             continue
         found.append((comment, cmd))
         comment, count = "", count + 1
-    if lead and st.section.heading and sum(1 for c, _ in found if not c) > 1:
-        # One sentence before several commands says what they do together ("db という名前で
-        # DB に接続できるようになる" after network create, run and psql): the heading names
-        # the task each of them is part of.
+    several = sum(1 for c, _ in found if not c) > 1
+    if lead and st.section.heading and (several or _MORE_THAN_ONE_SENTENCE.search(lead)):
+        # The words before a block explain it, and the heading above says the task, when they
+        # are two sentences ("… が docker logs で読める。アプリのログは stdout に出す。" under
+        # 「ログを追いかける」) or one sentence before several commands ("db という名前で DB に
+        # 接続できるようになる" after network create, run and psql: what they do together).
         lead, explanation = "", lead
     for comment, cmd in found:
         _add(st, comment or lead, cmd, "" if comment else explanation)

@@ -47,6 +47,10 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_CJK_END = re.compile(rf"[{CJK}]$")
+_CJK_START = re.compile(rf"^[{CJK}]")
+
+
 def task_around(sentence: str, spans: list[re.Match], k: int) -> str | None:
     """The words describing spans[k]: its clause before (first one only) and after.
 
@@ -80,8 +84,6 @@ def task_around(sentence: str, spans: list[re.Match], k: int) -> str | None:
     return None if is_fragment(task) or dangles(task) else task
 
 
-_CJK_END = re.compile(rf"[{CJK}]$")
-_CJK_START = re.compile(rf"^[{CJK}]")
 # A clause that leads into the rest of a sentence ("…した直後だと", "再開できるが",
 # "まず SIGTERM を送り") or hangs off the one before ("なら…") describes a situation,
 # not something to do with the command.
