@@ -16,13 +16,17 @@ _DESTRUCTIVE_RE = re.compile(
     r"(?:^|[\s;|&(])(?:rm|rmi|rmdir|shred|mkfs[\w.]*|dd|wipefs|truncate|dropdb|kill|pkill|killall)(?=\s|$)"
     r"|\b(?:prune|purge|destroy|delete|drop|wipe|uninstall|remove)\b"
     r"|\bdown\s+(?:-v|--volumes)\b|\b-\w*rf\b|\breset\s+--hard\b|\bpush\s+(?:-f|--force)\b"
+    # pg_restore --clean drops every object before recreating it: a restore overwrites.
+    r"|(?<!\S)--clean\b"
     r"|\bclean\s+-\w*[fdx]",
     re.IGNORECASE,
 )
 # Words of a query that asks for it, in either language (stems, as the tokenizer keeps them).
 _INTENT_RE = re.compile(
     r"削除|消|破棄|掃除|片付|除去|取り除|初期化|リセット|捨|止|停止|終了|殺|アンインストール|空に|空け|空き|クリーン"
-    r"|\b(?:delete|remove|rm|erase|clean|cleanup|prune|purge|wipe|destroy|drop|kill|stop|reset|discard"
+    # A restore overwrites what is there; asking for one asks for that.
+    r"|リストア|復元"
+    r"|\b(?:delete|remove|rm|erase|clean|cleanup|prune|purge|wipe|destroy|drop|kill|stop|reset|discard|restor"
     r"|uninstall|clear|free|reclaim|tear)\w*",
     re.IGNORECASE,
 )

@@ -32,7 +32,9 @@ TEAM_BONUS = 0.08  # at full team usage, on the 0..1 scale
 TEAM_SATURATION = 20  # team entries of a tool at which it counts as fully "ours"
 LANGUAGE_BONUS = 0.03
 MAX_VECTOR_ONLY = 30
-UNASKED_DESTRUCTION = 0.5  # share of its meaning score a destructive command keeps (lookup.danger)
+UNASKED_DESTRUCTION = 0.0  # share of its meaning score a destructive command keeps (lookup.danger)
+# (it was 0.5: USE put 「kbのDBバックアップ取りたい」 at 0.97 from `pg_restore --clean`, and half of
+# that still beat the backup command, which has every word)
 
 
 @dataclass

@@ -242,6 +242,8 @@ def test_a_japanese_task_finds_a_command_documented_only_in_english(fixtures_dir
     ("command", "destructive"),
     [
         ("docker compose down -v", True),
+        ("docker compose exec db pg_restore -U kb -d kb --clean --if-exists", True),
+        ("pg_dump -U kb -Fc kb", False),
         ("docker volume rm kb_pgdata", True),
         ("rm -rf build/", True),
         ("git reset --hard HEAD~1", True),
@@ -256,6 +258,22 @@ def test_commands_that_destroy_data(command, destructive):
     from lookup import danger
 
     assert danger.destroys(command) is destructive
+
+
+@pytest.mark.parametrize(
+    ("query", "asks"),
+    [
+        ("コンテナを削除したい", True),
+        ("restore kb from a dump", True),
+        ("DBをリストアしたい", True),
+        ("kbのDBバックアップ取りたい", False),
+        ("dump the kb postgres database to a file", False),
+    ],
+)
+def test_queries_that_ask_to_destroy_or_overwrite(query, asks):
+    from lookup import danger
+
+    assert danger.asks_to_destroy(query) is asks
 
 
 def test_meaning_alone_does_not_put_an_unasked_for_deletion_first():
@@ -282,6 +300,24 @@ def test_meaning_alone_does_not_put_an_unasked_for_deletion_first():
         2,
         1,
     ]
+
+
+def test_a_backup_is_not_overturned_by_a_restore_that_is_nearer_in_meaning():
+    # 「kbのDBバックアップ取りたい」 on the starter notes: USE puts `pg_restore --clean` at 0.97.
+    dump = Candidate(
+        1, "docker compose exec db sh -c 'pg_dump -U kb'", "docker compose", "ja", lexical_rank=0
+    )
+    dump.lexical_score, dump.coverage, dump.similarity = 4.20, 1.0, 0.77
+    restore = Candidate(
+        2, "docker compose exec db pg_restore --clean", "docker compose", "ja", lexical_rank=1
+    )
+    restore.lexical_score, restore.coverage, restore.similarity = 3.64, 0.88, 0.97
+    scale = {"spread": 0.15, "min_similarity": 0.3}
+    assert (
+        fuse_entries([dump, restore], False, "ja", {}, query="kbのDBバックアップ取りたい", **scale)[0].pk == 1
+    )
+    # Asked for, the restore comes first.
+    assert fuse_entries([dump, restore], False, "ja", {}, query="DBをリストアしたい", **scale)[0].pk == 2
 
 
 def test_a_full_word_match_few_entries_have_is_not_overturned_by_meaning_alone():
