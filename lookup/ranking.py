@@ -31,7 +31,7 @@ from lookup import placeholders, presets
 from lookup.fusion import PAGE_WEIGHT, Candidate, fuse
 from search.tokenize import STOP_WORDS_EN, Query, Term, normalize, parse_query, whole_words
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
-from vectors.search import nearest_chunks, nearest_entries
+from vectors.search import nearest_chunks, nearest_entries, prefetch
 from vectors.words import translated
 
 MAX_TERMS = 8
@@ -203,6 +203,7 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
     q, query = spelled(q, query)
     own = query
     if semantic:
+        prefetch(q)  # the pages' model (e5) works while the words are ranked (with_meaning)
         query = translated(q, query)
     kept = query.terms[:MAX_TERMS]
     terms = [t.tsquery() for t in kept]

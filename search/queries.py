@@ -24,7 +24,7 @@ from search.fusion import Evidence, fuse
 from search.highlight import highlight
 from search.tokenize import Query, normalize, parse_query, singular
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
-from vectors.search import embedded_notes, nearest_chunks, nearest_entries
+from vectors.search import embedded_notes, nearest_chunks, nearest_entries, prefetch
 from vectors.words import translated
 
 CANDIDATES = 200
@@ -290,6 +290,8 @@ def search(q: str, tag: str | None = None, semantic: bool = True, language: str 
     results = Results(query)
     if not query:
         return results
+    if semantic:
+        prefetch(q[:500])  # the model works while the words are ranked (meaning, below)
     query, fixes = _fix_typos(query)
     results.query, results.fixes = query, fixes
     if fixes:

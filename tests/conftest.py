@@ -27,6 +27,7 @@ def _fresh_vectors():
     backends.backend.cache_clear()
     search.forget_readiness()
     search._cache.clear()
+    search._pending.clear()
     yield
     backends.backend.cache_clear()
     search.forget_readiness()

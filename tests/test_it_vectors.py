@@ -7,18 +7,21 @@ import json
 import threading
 import time
 from collections import Counter
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
+from django.utils import timezone
 
 from lookup.models import Entry
 from search.queries import search
+from vectors import search as vsearch
 from vectors import worker
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, Backend, Blend, EmbeddingError, OpenAICompatible
 from vectors.chunking import chunk_note
-from vectors.models import EntryVector, NoteChunk, WordVector
+from vectors.models import EntryVector, NoteChunk, QueryVector, WordVector
 from vectors.sync import sweep
 
 DIMS = 16
@@ -415,3 +418,61 @@ def test_passages_keep_underscores_and_stars_that_are_part_of_the_text():
     )
     assert plain("Run `du -sh /var/* | sort -h` first.") == "Run `du -sh /var/* | sort -h` first."
     assert plain("**Never** run it _twice_.\n> quoted\n- [x] done") == "Never run it twice.\nquoted\ndone"
+
+
+class ThreadNoting(TopicBackend):
+    """TopicBackend that notes which thread embedded each query."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def queries(self, texts):
+        time.sleep(0.05)  # long enough for the word ranking to start meanwhile
+        self.calls += [(t, threading.current_thread().name) for t in texts]
+        return self.passages(texts)
+
+
+def test_a_new_query_is_embedded_in_the_background_while_words_are_ranked(make_note, monkeypatch):
+    make_note("ログ", "コンテナのログを見る: `docker logs -f web`")
+    sweep()
+    worker.drain(TopicBackend())
+    model = ThreadNoting()
+    monkeypatch.setattr("vectors.search.backend", lambda: model)
+    monkeypatch.setattr("search.queries.backend", lambda: model)
+    monkeypatch.setattr("lookup.ranking.backend", lambda: model)
+    monkeypatch.setattr("vectors.words.backend", lambda: None)  # no word translation here
+
+    found = search("container log")
+    entries = Entry.objects.lookup("container log", 3)
+    # One model call per query, made by the background thread that search and lookup start
+    # before ranking words; the nearest-neighbour queries waited for it.
+    assert model.calls == [("container log", "kb-embed_0")]
+    assert found.ids and entries
+    vsearch._cache.clear()
+    vsearch._pending.clear()
+    assert search("container log", semantic=False).ids  # words alone: no model call
+    assert len(model.calls) == 1
+
+
+def test_a_query_is_embedded_once_for_every_process():
+    fake = FakeBackend("shared")
+    first = vsearch.query_vectors(fake, ["コンテナを消したい", "logs"])
+    assert QueryVector.objects.filter(model="shared").count() == 2
+    vsearch._cache.clear()  # another gunicorn worker: nothing in its own memory
+    again = vsearch.query_vectors(fake, ["logs", "コンテナを消したい", "logs -f"])
+    assert Counter(fake.seen) == {"コンテナを消したい": 1, "logs": 1, "logs -f": 1}
+    assert again[0] == pytest.approx(first[1], abs=1e-5)
+    assert again[1] == pytest.approx(first[0], abs=1e-5)
+    assert QueryVector.objects.filter(model="shared").count() == 3
+    # Another model embeds the same text anew.
+    vsearch.query_vectors(FakeBackend("other"), ["logs"])
+    assert QueryVector.objects.filter(model="other").count() == 1
+
+
+def test_the_shared_query_vectors_forget_old_queries():
+    vsearch.query_vectors(FakeBackend(), ["old", "recent"])
+    QueryVector.objects.filter(key=vsearch.query_key("fake", "old")).update(
+        created=timezone.now() - timedelta(days=vsearch.QUERY_DAYS + 1)
+    )
+    assert vsearch.forget_old_queries() == 1
+    assert list(QueryVector.objects.values_list("key", flat=True)) == [vsearch.query_key("fake", "recent")]

@@ -106,3 +106,26 @@ class WordVector(Embedded):
 
     def __str__(self) -> str:
         return self.text
+
+
+class QueryVector(models.Model):
+    """A query's vector, kept for every process and server (vectors.search.query_vectors).
+
+    Each web process also keeps its own recent ones, but the next keystroke of the same
+    person may reach another process: this table is the cache they share. It is a cache:
+    UNLOGGED (migration 0007), so a crash may empty it, and the worker deletes old rows.
+    """
+
+    key = models.UUIDField(primary_key=True)  # md5 of model and text (vectors.search.query_key)
+    model = models.CharField(max_length=100)
+    embedding = VectorField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            # vectors.search.forget_old_queries(): DELETE ... WHERE created < cutoff.
+            models.Index(fields=["created"], name="queryvector_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model}:{self.key}"

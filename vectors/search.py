@@ -4,21 +4,32 @@
 prefixes again and again, so recent queries are cached) and ask the HNSW index for the
 closest rows of the current model. Without vectors, with vectors switched off, or with the
 embedding endpoint down, they return nothing and the caller ranks by words alone.
+
+``prefetch`` starts embedding a query in a background thread, so that a new query's model
+time (about 20 ms for e5 on one core) passes while PostgreSQL ranks its words.
+
+A query vector is computed once for all processes and servers: each process keeps the
+recent ones in memory, and all of them share the ``vectors_queryvector`` table, because the
+next keystroke of the same person often reaches another gunicorn worker or replica.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import time
+import uuid
 from array import array
 from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from threading import Lock
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 from kb.replica import read_alias, read_connection
-from vectors.backends import CHUNK_TABLE, Backend, EmbeddingError, backend
+from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, Backend, EmbeddingError, backend
 from vectors.index import OWN_CONDITION
 
 log = logging.getLogger(__name__)
@@ -27,12 +38,18 @@ _OWN = f"AND {OWN_CONDITION}"  # the partial indexes' condition (vectors.index.O
 # Query vectors, kept as float32 arrays (3.5 kB for 896 dimensions): a query takes one per
 # table and one per word it translates (vectors.words), and typing repeats them all.
 CACHE_SIZE = 4096
+QUERY_DAYS = 7  # how long the shared table keeps a query's vector
 READY_TTL = 30.0  # seconds a "vectors exist" answer is trusted
 EF_SEARCH = 100
 
 _cache: OrderedDict[tuple[str, str], array] = OrderedDict()
 _cache_lock = Lock()
 _ready: dict[str, tuple[float, int]] = {}
+# Embeddings started by prefetch and not yet in the cache, by the same key.
+_pending: dict[tuple[str, str], Future] = {}
+# One thread per process: the in-process models run one query at a time anyway. Made on
+# first use, after gunicorn has forked (a fork keeps no threads).
+_pool: tuple[int, ThreadPoolExecutor] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,14 +81,129 @@ def query_vector(model: Backend, q: str) -> list[float]:
 
 
 def query_vectors(model: Backend, texts: list[str]) -> list[list[float]]:
-    """The query vectors of ``texts``, with one model call for those not cached."""
+    """The query vectors of ``texts``, with one model call for those no process has."""
     found = {t: v for t in texts if (v := _recall((model.name, t))) is not None}
+    fresh: dict[str, list[float]] = {}
+    for text in [t for t in dict.fromkeys(texts) if t not in found]:
+        with _cache_lock:
+            started = _pending.get((model.name, text))
+        if started is not None:
+            vector, computed = started.result()  # the model's error, if any, is raised here
+            found[text] = vector
+            if computed:
+                fresh[text] = vector
+        elif (done := _recall((model.name, text))) is not None:
+            found[text] = done  # finished between the two looks
     missing = [t for t in dict.fromkeys(texts) if t not in found]
+    if missing:
+        found.update(shared(model.name, missing))
+        missing = [t for t in missing if t not in found]
     if missing:
         for text, vector in zip(missing, model.queries(missing), strict=True):
             _remember((model.name, text), vector)
-            found[text] = array("f", vector).tolist()  # as a cached one will be
+            found[text] = fresh[text] = array("f", vector).tolist()  # as a cached one will be
+    if fresh:
+        share(model.name, fresh)
     return [found[t] for t in texts]
+
+
+def query_key(model: str, text: str) -> uuid.UUID:
+    return uuid.UUID(hashlib.md5(f"{model}\n{text}".encode()).hexdigest())
+
+
+def shared(model: str, texts: list[str]) -> dict[str, list[float]]:
+    """Vectors of ``texts`` that some process has put in the shared table (and now this one)."""
+    found = shared_pairs([(model, t) for t in texts])
+    return {text: vector for (_model, text), vector in found.items()}
+
+
+def shared_pairs(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[float]]:
+    """The shared vectors of (model, text) pairs, in one statement; remembered in this process."""
+    keys = {query_key(model, text): (model, text) for model, text in pairs}
+    try:
+        # A savepoint: a failure here must not break the request's own transaction.
+        with transaction.atomic(using=DEFAULT_DB_ALIAS), connections[DEFAULT_DB_ALIAS].cursor() as cur:
+            cur.execute(
+                "SELECT key, embedding::real[] FROM vectors_queryvector WHERE key = ANY(%s)", [list(keys)]
+            )
+            rows = cur.fetchall()
+    except DatabaseError as exc:
+        log.warning("shared query vectors not read: %s", exc)
+        return {}
+    found = {}
+    for key, vector in rows:
+        _remember(keys[key], vector)
+        found[keys[key]] = vector
+    return found
+
+
+def share(model: str, vectors: dict[str, list[float]]) -> None:
+    """Put vectors this process computed where the others look first."""
+    keys = [query_key(model, t) for t in vectors]
+    literals = ["[" + ",".join(f"{x:.6g}" for x in v) + "]" for v in vectors.values()]
+    try:
+        with transaction.atomic(using=DEFAULT_DB_ALIAS), connections[DEFAULT_DB_ALIAS].cursor() as cur:
+            cur.execute(
+                "INSERT INTO vectors_queryvector (key, model, embedding, created)"
+                " SELECT k, %s, e::vector, now() FROM unnest(%s::uuid[], %s::text[]) AS v(k, e)"
+                " ON CONFLICT (key) DO NOTHING",
+                [model, keys, literals],
+            )
+    except DatabaseError as exc:
+        log.warning("query vectors not shared: %s", exc)
+
+
+def forget_old_queries(days: int = QUERY_DAYS) -> int:
+    """Delete shared query vectors older than ``days`` (the embedding worker calls this)."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cur:
+        cur.execute(
+            "DELETE FROM vectors_queryvector WHERE created < now() - make_interval(days => %s)", [days]
+        )
+        return cur.rowcount
+
+
+def _embed_into_cache(model: Backend, key: tuple[str, str]) -> tuple[list[float], bool]:
+    """(vector, computed here): the waiting request shares what was computed (query_vectors)."""
+    try:
+        vector = model.queries([key[1]])[0]
+        _remember(key, vector)
+        return array("f", vector).tolist(), True  # as a cached one will be
+    finally:
+        with _cache_lock:
+            _pending.pop(key, None)
+
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():
+        _pool = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-embed"))
+    return _pool[1]
+
+
+def prefetch(q: str, tables: tuple[str, ...] = (ENTRY_TABLE, CHUNK_TABLE)) -> None:
+    """Start embedding ``q`` for the tables' models in the background, if they will be asked for.
+
+    The caller goes on with its word ranking; ``nearest_chunks`` and ``nearest_entries`` then
+    wait for the vector (or find it cached) instead of computing it after the words are done.
+    """
+    chosen = backend()
+    if chosen is None or not q.strip():
+        return
+    wanted = []
+    for table in tables:
+        model = chosen.part(table)
+        if not _dims_ready(table, model):
+            continue  # no vectors yet: nobody will ask
+        with _cache_lock:
+            if (model.name, q) not in _cache and (model.name, q) not in _pending:
+                wanted.append(model)
+    known = shared_pairs([(model.name, q) for model in wanted]) if wanted else {}
+    for model in wanted:
+        if (model.name, q) in known:
+            continue  # another process has embedded it
+        with _cache_lock:
+            if (model.name, q) not in _pending:
+                _pending[(model.name, q)] = _executor().submit(_embed_into_cache, model, (model.name, q))
 
 
 def _dims_ready(table: str, model: Backend) -> int:

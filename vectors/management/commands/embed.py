@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, close_old_connections
 
-from vectors import worker
+from vectors import search, worker
 from vectors.backends import EmbeddingError, backend
 from vectors.sync import sweep
 
@@ -85,6 +85,7 @@ class Command(BaseCommand):
                 close_old_connections()
                 if time.monotonic() - last_sweep > SWEEP_EVERY:
                     sweep()
+                    search.forget_old_queries()
                     last_sweep = time.monotonic()
                 n = worker.run_batch(model, batch)
                 if n:
