@@ -198,6 +198,20 @@ def chosen(template: str, words: set[str], labels: frozenset[str] = frozenset())
     return out
 
 
+def counted(template: str, numbers: list[str]) -> dict[str, str]:
+    """The number the query names, for the one field whose example is a number.
+
+    tldr writes a count, a port or a size as an example value (``--tail {{5}}``,
+    ``-p {{8080}}:80``), so "the last 100 lines" fills ``{{5}}`` with 100. Only when the
+    query has exactly one number and the command exactly one such field: with two of
+    either, which goes where is a guess.
+    """
+    if len(numbers) != 1:
+        return {}
+    numeric = {seg.raw for seg in parse(template) if seg.kind == "field" and seg.text.isdigit()}
+    return {numeric.pop(): numbers[0]} if len(numeric) == 1 else {}
+
+
 def readable(template: str, values: dict[str, str] | None = None) -> str:
     """The command as people read it: `docker logs -f <container>`.
 

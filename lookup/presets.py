@@ -4,7 +4,9 @@ words the commands use as labels, which are never taken for values.
 
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 
 from kb.replica import read_connection
 from lookup import placeholders
@@ -47,6 +49,14 @@ def label_words() -> frozenset[str]:
     return words
 
 
+# A number standing alone in a query ("最後の100行", "port 8080"), not part of a name (s3, ipv4).
+_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9._:/-])[0-9]+(?![A-Za-z0-9._:/-]|\.[0-9])")
+
+
+def numbers_in(q: str) -> list[str]:
+    return list(dict.fromkeys(_NUMBER_RE.findall(unicodedata.normalize("NFKC", q))))
+
+
 def asked_values(query: Query, entries: list, command_words: list[str]) -> None:
     """Set each entry's ``preset``: the values of its fields that the query names."""
     words = {w.lower() for t in query.terms for w in t.highlights} | set(command_words)
@@ -58,3 +68,7 @@ def asked_values(query: Query, entries: list, command_words: list[str]) -> None:
         for entry in entries:
             if entry.preset:
                 entry.preset = placeholders.chosen(entry.command, words, labels)
+    numbers = numbers_in(query.raw)
+    if numbers:
+        for entry in entries:
+            entry.preset.update(placeholders.counted(entry.command, numbers))

@@ -292,6 +292,32 @@ def test_words_that_label_a_value_are_never_filled_in(client):
     assert result["command"] == "git switch --detach <tag/commit>"
 
 
+def test_the_number_a_query_names_fills_the_field_whose_example_is_a_number(client):
+    _manual("Show the last lines of a file", "tail {{[-n|--lines]}} {{10}} {{path/to/file}}")
+    result = client.get("/api/lookup", {"q": "show the last 50 lines of a file"}).json()["results"][0]
+    assert result["command"] == "tail -n 50 <path/to/file>"
+    assert {p["raw"]: p["value"] for p in result["placeholders"]}["{{10}}"] == "50"
+    # Full-width digits count; a number inside a name (s3, ipv4) or a version does not.
+    result = client.get("/api/lookup", {"q": "ファイルの最後の２０行を表示"}).json()["results"][0]
+    assert result["command"] == "tail -n 20 <path/to/file>"
+    for q in ("show the last lines of a file", "tail a file 10 or 20 lines", "tail lines of file.v2"):
+        result = client.get("/api/lookup", {"q": q}).json()["results"][0]
+        assert result["command"] == "tail -n <10> <path/to/file>", q
+
+
+def test_counted_values_of_a_template():
+    from lookup.placeholders import counted
+    from lookup.presets import numbers_in
+
+    assert numbers_in("コンテナのログを最後の100行だけ見たい") == ["100"]
+    assert numbers_in("port ８０８０") == ["8080"]
+    assert numbers_in("python3 on ipv4 with s3, version 1.2, -p 8080:80") == []
+    assert counted("ss -lt src :{{8080}}", ["5432"]) == {"{{8080}}": "5432"}
+    assert counted("mpstat {{2}} {{5}}", ["3"]) == {}  # which of the two: a guess
+    assert counted("ss -lt src :{{8080}}", ["1", "2"]) == {}
+    assert counted("docker logs {{name}} -n 5", ["100"]) == {}  # a literal stays as written
+
+
 def test_chosen_values_of_a_template():
     from lookup.placeholders import chosen
 
