@@ -107,6 +107,11 @@ def query_vectors(model: Backend, texts: list[str]) -> list[list[float]]:
     return [found[t] for t in texts]
 
 
+def vector_literal(vector: list[float]) -> str:
+    """pgvector's text form, six significant digits (float32 keeps about seven)."""
+    return "[" + ",".join(f"{x:.6g}" for x in vector) + "]"
+
+
 def query_key(model: str, text: str) -> uuid.UUID:
     return uuid.UUID(hashlib.md5(f"{model}\n{text}".encode()).hexdigest())
 
@@ -140,7 +145,7 @@ def shared_pairs(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list[flo
 def share(model: str, vectors: dict[str, list[float]]) -> None:
     """Put vectors this process computed where the others look first."""
     keys = [query_key(model, t) for t in vectors]
-    literals = ["[" + ",".join(f"{x:.6g}" for x in v) + "]" for v in vectors.values()]
+    literals = [vector_literal(v) for v in vectors.values()]
     try:
         with transaction.atomic(using=DEFAULT_DB_ALIAS), connections[DEFAULT_DB_ALIAS].cursor() as cur:
             cur.execute(
@@ -260,7 +265,7 @@ def _nearest(table: str, cols: str, q: str, k: int, own_k: int = 0, own_only: bo
         return []
     if len(vector) != dims:
         return []
-    literal = "[" + ",".join(f"{x:.6g}" for x in vector) + "]"
+    literal = vector_literal(vector)
     parts = [(k, _OWN if own_only else "")] + ([(own_k, _OWN)] if own_k else [])
     sql = " UNION ALL ".join(
         _NEAREST.format(cols=cols, table=table, dims=int(dims), extra=extra, k=int(n)) for n, extra in parts

@@ -67,17 +67,19 @@ def claim(table: str, model: str, limit: int) -> list[tuple[int, str, str]]:
         return cur.fetchall()
 
 
-def _literal(vector: list[float]) -> str:
-    return "[" + ",".join(f"{x:.6g}" for x in vector) + "]"
-
-
 def store(table: str, model: str, rows: list[tuple[int, str, str]], vectors: list[list[float]]) -> int:
     dims = len(vectors[0]) if vectors else 0
     index.ensure(dims)
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
             _STORE.format(table=table, key=_KEYS[table]),
-            [model, dims, [r[0] for r in rows], [r[2] for r in rows], [_literal(v) for v in vectors]],
+            [
+                model,
+                dims,
+                [r[0] for r in rows],
+                [r[2] for r in rows],
+                [search.vector_literal(v) for v in vectors],
+            ],
         )
         stored = cur.rowcount
     search.forget_readiness()  # this process answers by meaning from now on
