@@ -277,11 +277,16 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
         ranked.sort(key=lambda row: (not row.exact_task, -row.score, row.command_len, row.pk))
     if just_a_name and any(row.command_key == key for row in ranked):
         ranked = plainest_first(qs, ranked, key, lang)
-    elif semantic and not (just_a_name and _said_in_so_many_words(ranked, lang)):
+    elif semantic and just_a_name and _said_in_so_many_words(ranked, lang):
+        # Plain English words that an entry in English has every one of keep the words in
+        # charge: "show running containers" is `docker ps` ("List currently running
+        # containers") by its words, while meaning prefers `docker top` ("Display the
+        # running processes of a container"). The team's own way of running the same
+        # command still belongs beside it.
+        ranked = with_team_twins(qs, q, ranked)
+    elif semantic:
         # Plain English words that are no command ("delete all stopped containers") get
-        # meaning too, unless an entry in English has every one of them: "show running
-        # containers" is `docker ps` ("List currently running containers") by its words,
-        # while meaning prefers `docker top` ("Display the running processes of a container").
+        # meaning too.
         ranked = with_meaning(qs, q, ranked, key, lang)
     # The same command from several pages (aliases, both languages) is one answer.
     best = one_per_command(ranked, language)[:limit]
@@ -343,6 +348,43 @@ def plainest_first(qs, ranked: list[Row], key: str, lang: str) -> list[Row]:
     return sorted(ranked, key=order)
 
 
+def _unscored(qs, pks: list[int]) -> dict[int, Row]:
+    """Rows for entries found by meaning alone: only those the caller's queryset allows."""
+    unscored = {"score": Value(0.0), "exact_task": Value(False), "covered": Value(0.0)}
+    rows = qs.filter(pk__in=pks).annotate(**unscored).values_list(*Row._fields)
+    return {row.pk: row for row in map(Row._make, rows)}
+
+
+def with_team_twins(qs, q: str, ranked: list[Row]) -> list[Row]:
+    """The word ranking, with the team's entries near in meaning for the same command next to it.
+
+    "follow container logs" is tldr's `docker logs -f` by every word; the team's
+    「ログを追いかける」 (`docker logs -f --tail 100 …`) shares none of them in its task, and is
+    how the team does it. Team entries for other commands are left out: their words do not
+    say the task, and meaning alone put `docker top` above `ps` for "show running processes".
+    """
+    neighbours = nearest_entries(q, OWN_NEIGHBOURS, own=True)
+    ranked_rows = {row.pk: row for row in ranked}
+    found = _unscored(qs, [n.id for n in neighbours if n.id not in ranked_rows])
+    first: dict[str, int] = {}  # command key -> the best word match for it
+    for row in ranked:
+        if row.command_key:
+            first.setdefault(row.command_key, row.pk)
+    twins: dict[str, list[Row]] = {}
+    for n in neighbours:  # nearest first
+        row = ranked_rows.get(n.id) or found.get(n.id)
+        if row is not None and first.get(row.command_key, row.pk) != row.pk:
+            twins.setdefault(row.command_key, []).append(row)
+    moved = {row.pk for rows in twins.values() for row in rows}
+    out: list[Row] = []
+    for row in ranked:
+        if row.pk not in moved:
+            out.append(row)
+            if first.get(row.command_key) == row.pk:
+                out += twins.pop(row.command_key, [])
+    return out
+
+
 def with_meaning(qs, q: str, ranked: list[Row], key: str, lang: str) -> list[Row]:
     """The word ranking fused with the entries nearest in meaning (lookup.fusion)."""
     # Thousands of tldr entries can fill every place before the team's own answer.
@@ -381,14 +423,10 @@ def with_meaning(qs, q: str, ranked: list[Row], key: str, lang: str) -> list[Row
         for rank, row in enumerate(ranked)
     }
     missing = [pk for pk in sims if pk not in candidates]
-    if missing:
-        # Found by meaning alone: only entries the caller's queryset allows.
-        unscored = {"score": Value(0.0), "exact_task": Value(False), "covered": Value(0.0)}
-        for values in qs.filter(pk__in=missing).annotate(**unscored).values_list(*Row._fields):
-            row = Row._make(values)
-            candidates[row.pk] = Candidate(
-                pk=row.pk, command=row.command, command_key=row.command_key, language=row.language, row=row
-            )
+    for row in _unscored(qs, missing).values() if missing else ():
+        candidates[row.pk] = Candidate(
+            pk=row.pk, command=row.command, command_key=row.command_key, language=row.language, row=row
+        )
     for pk, sim in sims.items():
         if pk in candidates:
             candidates[pk].similarity = sim

@@ -141,7 +141,9 @@ def test_plain_english_words_said_in_so_many_words_keep_the_word_order(monkeypat
     )
     top.origin = "manual"
     top.save()
-    monkeypatch.setattr(ranking, "nearest_entries", lambda q, k, also_own=0: [Neighbour(top.pk, None, 0.94)])
+    monkeypatch.setattr(
+        ranking, "nearest_entries", lambda q, k, also_own=0, own=False: [Neighbour(top.pk, None, 0.94)]
+    )
     monkeypatch.setattr(ranking, "nearest_chunks", lambda q, k: [])
     assert Entry.objects.lookup("show running containers", 3)[0].command == "docker ps"
 

@@ -476,3 +476,30 @@ def test_the_shared_query_vectors_forget_old_queries():
     )
     assert vsearch.forget_old_queries() == 1
     assert list(QueryVector.objects.values_list("key", flat=True)) == [vsearch.query_key("fake", "recent")]
+
+
+def test_the_teams_own_way_of_a_command_follows_the_word_match(make_note, tmp_path, monkeypatch):
+    from lookup.ranking import lookup
+
+    pages = tmp_path / "tldr" / "pages" / "common"
+    pages.mkdir(parents=True)
+    (pages / "docker-logs.md").write_text(
+        "# docker logs\n\n> Print container logs.\n\n"
+        "- Follow the logs of a container:\n\n`docker logs -f {{container}}`\n\n"
+        "- Print the logs of a container:\n\n`docker logs {{container}}`\n"
+    )
+    call_command("import_tldr", str(tmp_path / "tldr"))
+    make_note(
+        "ログ",
+        "- ログを追いかける:\n\n`docker logs -f --tail 100 web`\n\n"
+        "- コンテナのプロセスのログを見る:\n\n`docker top web`\n",
+    )
+    sweep()
+    worker.drain(TopicBackend())
+    monkeypatch.setattr("vectors.search.backend", TopicBackend)
+    monkeypatch.setattr("lookup.ranking.backend", TopicBackend)
+    commands = [e.command for e in lookup(Entry.objects.all(), "follow container logs", 5)]
+    # tldr has every word, so it stays first; the team's way of running the same command
+    # comes next although its task shares no word of the question.
+    assert commands[:2] == ["docker logs -f {{container}}", "docker logs -f --tail 100 web"]
+    assert "docker logs {{container}}" in commands
