@@ -76,6 +76,10 @@ class _Sections(HTMLParser):
         if tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
             self._heading = max(0, self._heading - 1)
         elif tag in {"pre", "code"}:
+            if self._code and not self._heading:
+                # Each code span is words of its own: `wait_for_db` and `depends_on` in one
+                # sentence were indexed as the one token wait_for_dbdepends_on.
+                self.code.append("\n")
             self._code = max(0, self._code - 1)
         if tag in self._BLOCKS:
             self.plain.append(" ")
@@ -185,16 +189,22 @@ def on_note_saved(sender, note: Note, **kwargs) -> None:
     index_note(note)
 
 
-def reindex_all(batch_size: int = 500) -> int:
-    """Rebuild every SearchDocument and the vocabulary; returns the number of notes."""
+def reindex_all(batch_size: int = 500, notes=None, tags: dict[int, list[str]] | None = None) -> int:
+    """Rebuild every SearchDocument and the vocabulary; returns the number of notes.
+
+    ``notes`` and ``tags`` (note id -> names): a migration's historical notes, which have
+    no working tag manager.
+    """
     count = 0
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("DELETE FROM search_word")
-        notes = Note.objects.order_by("pk").prefetch_related("tags")
+        if notes is None:
+            notes = Note.objects.order_by("pk").prefetch_related("tags")
         words: Counter[str] = Counter()
         rows = []
         for note in notes.iterator(chunk_size=batch_size):
-            row, note_words = document_row(note, [t.name for t in note.tags.all()])
+            names = tags.get(note.pk, []) if tags is not None else [t.name for t in note.tags.all()]
+            row, note_words = document_row(note, names)
             rows.append(row)
             words.update(note_words)
             if len(rows) >= batch_size:

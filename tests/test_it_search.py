@@ -84,6 +84,29 @@ def test_code_tokens(make_note):
     assert titles("compose.yml") == ["compose"]
 
 
+def test_each_inline_code_span_is_its_own_words(make_note):
+    # Two spans in one sentence were indexed as one token (wait_for_dbdepends_on).
+    make_note(
+        title="起動順", body="`manage.py wait_for_db` で待つ。compose の `depends_on` だけでは足りない。"
+    )
+    make_note(title="一覧", body="止まったものは `docker ps -a`、動いているものは `docker ps` で見る。")
+    assert titles("depends_on") == ["起動順"]
+    assert titles("wait_for_db") == ["起動順"]
+    assert titles("-a") == ["一覧"]
+
+
+def test_the_migration_reindexes_notes_indexed_before_it(make_note):
+    from importlib import import_module
+
+    from django.apps import apps as current
+
+    note = make_note(title="起動順", body="`wait_for_db` と `depends_on`")
+    SearchDocument.objects.filter(note=note).update(document="'wait_for_dbdepends_on':1")
+    assert titles("depends_on") == []
+    import_module("search.migrations.0007_reindex_code_spans").reindex(current, None)
+    assert titles("depends_on") == ["起動順"]
+
+
 def test_exact_title_match_comes_first(make_note):
     make_note(title="docker の基本", body="docker docker docker docker run")
     make_note(title="docker", body="短い")
