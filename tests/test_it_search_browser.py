@@ -79,3 +79,19 @@ def test_back_after_opening_a_live_result_shows_the_whole_page(page, make_note):
     expect(page.locator("header.site")).to_have_count(1)
     expect(page.locator("#search-q")).to_have_value("ボリューム")
     expect(page.locator("#search-results .result-link")).to_have_count(1)
+
+
+@pytest.mark.parametrize("path,box", [("/search/", "#search-q"), ("/lookup/", "#lookup-q")])
+def test_back_and_forward_after_typing_put_the_query_back_in_the_box(page, make_note, path, box):
+    make_note(title="コンテナの破棄", body="止めたコンテナは `docker rm web` で破棄する。")
+    page.goto(path)
+    page.locator(box).type("docker rm", delay=30)
+    page.wait_for_url(lambda url: unquote(url).replace("+", " ").endswith("q=docker rm"))
+    page.locator(box).type(" -f", delay=30)
+    page.wait_for_url(lambda url: unquote(url).replace("+", " ").endswith("q=docker rm -f"))
+    page.go_back()
+    page.wait_for_url(lambda url: unquote(url).replace("+", " ").endswith("q=docker rm"))
+    expect(page.locator(box)).to_have_value("docker rm")
+    page.go_forward()
+    page.wait_for_url(lambda url: unquote(url).replace("+", " ").endswith("q=docker rm -f"))
+    expect(page.locator(box)).to_have_value("docker rm -f")

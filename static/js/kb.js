@@ -124,6 +124,16 @@
     if (document.querySelector(".messages .success")) localStorage.removeItem(key);
   }
 
+  // Back and Forward after typing in a live box: htmx restores the page as it was saved,
+  // but what was typed is not in the saved HTML, so the box came back empty beside the
+  // results for the query in the address. Put the address's query back in the box.
+  document.addEventListener("htmx:historyRestore", function () {
+    var params = new URLSearchParams(location.search);
+    document.querySelectorAll("input[hx-push-url][name]").forEach(function (input) {
+      input.value = params.get(input.name) || "";
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     addCopyButtons(document);
     clearSavedDraft();
