@@ -503,3 +503,18 @@ def test_the_teams_own_way_of_a_command_follows_the_word_match(make_note, tmp_pa
     # comes next although its task shares no word of the question.
     assert commands[:2] == ["docker logs -f {{container}}", "docker logs -f --tail 100 web"]
     assert "docker logs {{container}}" in commands
+
+
+def test_a_web_process_loads_its_models_ahead_but_never_calls_an_endpoint(settings, endpoint):
+    from vectors import backends
+
+    settings.KB_EMBEDDINGS = "blend"
+    backends.backend.cache_clear()
+    model = backends.backend()
+    assert model.first._model is None and model.second._model is None
+    backends.warm()
+    assert model.first._model is not None and model.second._model is not None
+
+    _use_http(settings, endpoint)
+    backends.warm()
+    assert _FakeEndpoint.requests == []  # the endpoint may not be up when the web starts

