@@ -373,7 +373,7 @@ def with_team_twins(qs, q: str, ranked: list[Row]) -> list[Row]:
     twins: dict[str, list[Row]] = {}
     for n in neighbours:  # nearest first
         row = ranked_rows.get(n.id) or found.get(n.id)
-        if row is not None and first.get(row.command_key, row.pk) != row.pk:
+        if row is not None and row.command_key in first and first[row.command_key] != row.pk:
             twins.setdefault(row.command_key, []).append(row)
     moved = {row.pk for rows in twins.values() for row in rows}
     out: list[Row] = []
@@ -423,7 +423,7 @@ def with_meaning(qs, q: str, ranked: list[Row], key: str, lang: str) -> list[Row
         for rank, row in enumerate(ranked)
     }
     missing = [pk for pk in sims if pk not in candidates]
-    for row in _unscored(qs, missing).values() if missing else ():
+    for row in _unscored(qs, missing).values():  # no query when nothing is missing
         candidates[row.pk] = Candidate(
             pk=row.pk, command=row.command, command_key=row.command_key, language=row.language, row=row
         )

@@ -283,7 +283,6 @@ def warm() -> None:
     if chosen is None or isinstance(chosen, OpenAICompatible):
         return
     try:
-        chosen.queries(["warm"])
-        chosen.part(ENTRY_TABLE).queries(["warm"])
+        chosen.queries(["warm"])  # a blend loads both of its models; its parts are among them
     except Exception:  # a warm-up must never stop the site; the first query will say why
         log.warning("embedding models not loaded ahead", exc_info=True)
