@@ -9,7 +9,6 @@ specific queries and shown as "N+" for very common ones.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -19,7 +18,7 @@ from django.db.models.expressions import RawSQL
 
 from kb.replica import read_connection
 from notes.models import REFERENCE_KEY_PREFIX, Note, hidden_reference_prefixes, twin_key
-from search import fusion, synonyms, typos
+from search import fusion, synonyms, tokenize, typos
 from search.fusion import Evidence, fuse
 from search.highlight import highlight
 from search.tokenize import Query, normalize, parse_query, singular
@@ -147,16 +146,12 @@ def _note_ct() -> int:
     return ContentType.objects.get_for_model(Note).pk
 
 
-# A katakana term's fragment: its bigram phrase OR the whole word ('=ポト').
-_INSIDE_OR_WHOLE = re.compile(r"\((\([^()]*\)|'[^']*') \| ('=[^']*')\)")
-
-
 def whole_words(query: Query) -> str | None:
     """A tsquery requiring the query's katakana words as whole words, or None if it has none.
 
     The bigrams of ポート also match インポート; the word itself is indexed as '=ポト'.
     """
-    parts = [_INSIDE_OR_WHOLE.sub(r"\2", t.tsquery()) for t in query.terms if "'=" in t.tsquery()]
+    parts = [tokenize.whole_words(t.tsquery()) for t in query.terms if "'=" in t.tsquery()]
     return " & ".join(parts) or None
 
 
