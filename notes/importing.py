@@ -20,6 +20,7 @@ from django.db import transaction
 
 from notes import frontmatter, media
 from notes.models import Note
+from notes.slugs import RESERVED
 
 FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 IMAGE_RE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -136,6 +137,8 @@ def parse_file(text: str, key: str, fallback_title: str) -> ParsedNote:
         slug = str(slug).strip()
         if not re.fullmatch(r"[\w-]{1,140}", slug):
             raise BadFile(frontmatter.cut(f"slug {slug!r} may only hold letters, digits, '-' and '_'"))
+        if slug in RESERVED:
+            raise BadFile(f"slug {slug!r} is taken by a page of its own (/notes/{slug}/); choose another")
     return ParsedNote(title, body, tags, slug, None if slug else key)
 
 

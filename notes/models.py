@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from notes import markdown
-from notes.slugs import slug_for
+from notes.slugs import RESERVED, slug_for
 
 # Tries at a free slug when simultaneous creates pick the same one.
 SLUG_ATTEMPTS = 20
@@ -59,7 +59,7 @@ class NoteQuerySet(models.QuerySet):
     def unique_slug(self, title: str, exclude_pk: int | None = None) -> str:
         base = slug_for(title)
         slug, n = base, 2
-        while self.exclude(pk=exclude_pk).filter(slug=slug).exists():
+        while slug in RESERVED or self.exclude(pk=exclude_pk).filter(slug=slug).exists():
             slug, n = f"{base}-{n}", n + 1
         return slug
 

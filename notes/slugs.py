@@ -14,6 +14,9 @@ import unicodedata
 from django.utils.text import slugify
 
 MAX_LENGTH = 120
+# Path segments that notes/urls.py gives to pages of their own: /notes/new/ is the form for a
+# new note, so a note with that slug could never be opened.
+RESERVED = frozenset({"new"})
 
 
 def slug_for(title: str) -> str:

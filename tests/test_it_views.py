@@ -251,3 +251,20 @@ def test_home_lists_the_teams_notes_not_imported_reference_pages(client, make_no
     make_note(title="tar", import_key="tldr:en/common/tar")
     html = client.get("/").content.decode()
     assert "チームのメモ" in html and ">tar<" not in html
+
+
+def test_a_note_titled_new_gets_an_address_of_its_own(editor_client, client):
+    # /notes/new/ is the form for a new note: a note there could never be opened.
+    response = editor_client.post("/notes/new/", {"title": "New", "body": "手順\n", "tags": ""})
+    note = Note.objects.get(title="New")
+    assert note.slug == "new-2" and response["Location"] == "/notes/new-2/"
+    assert "手順" in editor_client.get("/notes/new-2/").content.decode()
+
+
+def test_an_imported_slug_may_not_name_a_page_of_its_own(tmp_path):
+    from notes.importing import import_paths
+
+    (tmp_path / "a.md").write_text("---\ntitle: A\nslug: new\n---\nbody\n", encoding="utf-8")
+    report = import_paths([tmp_path / "a.md"])
+    assert Note.objects.count() == 0
+    assert "slug 'new' is taken" in report.errors[0][1]
