@@ -35,7 +35,7 @@ from notes import mdrules
 log = logging.getLogger(__name__)
 
 # Bump when the rendering changes, so cached HTML is rebuilt (see Note.save).
-RENDER_VERSION = 3
+RENDER_VERSION = 4
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl",
@@ -110,12 +110,15 @@ def _as_text(body: str, notice: str) -> str:
 
 def render(body: str, title: str | None = None) -> Rendered:
     """Render a note body. Never raises: a body the renderer chokes on is shown as text."""
-    if title:
-        body = _without_title(body, title)
+    shown = _without_title(body, title) if title else body
+    # The page shows the title above the body; its anchor stays, so links made from the
+    # "# title" line (lookup entries, lookup.extract) still land on the page.
+    title_anchor = title.strip() if shown is not body else None
+    body = shown
     if len(body) > max_markdown_chars():
         notice = gettext("This note is too long to format (over %(limit)s characters): it is shown as text.")
         return Rendered(html=_sanitize(_as_text(body, notice % {"limit": max_markdown_chars()})), toc="")
-    env: dict = {"deadline": time.thread_time() + settings.KB_RENDER_BUDGET_SECONDS}
+    env: dict = {"deadline": time.thread_time() + settings.KB_RENDER_BUDGET_SECONDS, "title": title_anchor}
     try:
         raw = parser().render(body, env)
     except mdrules.OverBudget:

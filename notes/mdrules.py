@@ -37,23 +37,35 @@ MAX_WIKI_LINK = 400
 
 
 def slugify(text: str) -> str:
-    """Heading id: the scheme of Python-Markdown's slugify_unicode, which kb used
-    before, so links to existing anchors (lookup entries, bookmarks) keep working."""
+    """Heading id as GitHub makes it: lower case, punctuation and symbols dropped, each
+    space a hyphen. A README's table of contents copied from GitHub links here too."""
+    return _NOT_IN_ID_RE.sub("", text.strip().lower()).replace(" ", "-")
+
+
+# What GitHub keeps in an id: letters, digits, marks, "_", "-" and the space.
+_NOT_IN_ID_RE = re.compile(r"[^\w\- \u0300-\u036f\u3099-\u309a]")
+
+
+def legacy_slugify(text: str) -> str:
+    """The id kb gave before (Python-Markdown's slugify_unicode): still on the page as a
+    second anchor, so bookmarks and lookup entries saved with it keep working."""
     text = re.sub(r"[^\w\s-]", "", text).strip().lower()
     return re.sub(r"[-\s]+", "-", text)
 
 
 class Slugger:
-    """Unique ids within one page: a repeated heading gets ``_1``, ``_2`` …"""
+    """Unique ids within one page: a repeated heading gets ``-1``, ``-2`` … as on GitHub,
+    or ``_1``, ``_2`` … in the legacy scheme."""
 
-    def __init__(self) -> None:
+    def __init__(self, separator: str = "-") -> None:
         self.used: set[str] = set()
+        self.separator = separator
 
     def unique(self, base: str) -> str:
         slug, n = base, 0
         while slug in self.used or not slug:
             n += 1
-            slug = f"{base}_{n}"
+            slug = f"{base}{self.separator}{n}"
         self.used.add(slug)
         return slug
 
@@ -72,20 +84,32 @@ def inline_text(children: Sequence[Token] | None) -> str:
 
 
 def _heading_ids(state: StateCore) -> None:
-    slugger = Slugger()
+    slugger, legacy = Slugger(), Slugger("_")
     toc: list[tuple[int, str, str]] = []
     tokens = state.tokens
+    if title := state.env.get("title"):
+        # The "# title" line the page shows as its title (markdown._without_title) keeps
+        # its place among the ids, as lookup.extract counts it.
+        anchors = {slugger.unique(slugify(title)), legacy.unique(legacy_slugify(title))}
+        top = Token("html_block", "", 0)
+        top.content = (
+            "".join(f'<a id="{html.escape(a)}" class="legacy-anchor"></a>' for a in sorted(anchors)) + "\n"
+        )
+        tokens.insert(0, top)
     for i, token in enumerate(tokens):
         if token.type != "heading_open":
             continue
         text = inline_text(tokens[i + 1].children)
         slug = slugger.unique(slugify(text))
+        old = legacy.unique(legacy_slugify(text))
         token.attrSet("id", slug)
         level = int(token.tag[1])
         if level in TOC_LEVELS:
             toc.append((level, slug, text))
         link = Token("html_inline", "", 0)
         link.content = f'<a class="headerlink" href="#{html.escape(slug)}">#</a>'
+        if old != slug:
+            link.content += f'<a id="{html.escape(old)}" class="legacy-anchor"></a>'
         tokens[i + 1].children = [*(tokens[i + 1].children or []), link]
     state.env["toc"] = toc
 
@@ -243,6 +267,19 @@ def kb_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("fence", _fence)
     md.core.ruler.push("heading_ids", _heading_ids)
     md.core.ruler.push("toc_marker", _toc_marker)
+    md.core.ruler.push("cell_align", _cell_align)
+
+
+_TEXT_ALIGN_RE = re.compile(r"text-align:\s*(left|center|right)")
+
+
+def _cell_align(state: StateCore) -> None:
+    """Column alignment as GitHub writes it (align="center"): the sanitizer drops style."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and (style := token.attrGet("style")):
+            token.attrs.pop("style", None)
+            if m := _TEXT_ALIGN_RE.search(str(style)):
+                token.attrSet("align", m.group(1))
 
 
 def normalize(value: str) -> str:

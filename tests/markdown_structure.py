@@ -41,7 +41,8 @@ class _Structure(HTMLParser):
         if tag == "br":
             self.text.append("\n")
             return
-        if tag == "a" and "headerlink" in (attrs.get("class") or "").split():
+        # kb's own anchors: the permalink and a heading's id from before GitHub's scheme.
+        if tag == "a" and {"headerlink", "legacy-anchor"} & set((attrs.get("class") or "").split()):
             self.in_permalink += 1
             self.skipping.append(True)
             return

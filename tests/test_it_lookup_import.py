@@ -151,3 +151,14 @@ def test_bulk_import_indexes_search_as_a_full_reindex_would(fixtures_dir, make_n
     assert len(after_import[0]) == 5 and ("kbtool", 5) in after_import[1]
     reindex_all()
     assert index_state() == after_import
+
+
+def test_every_entry_link_lands_on_an_id_of_its_page(fixtures_dir, make_note):
+    from lookup.models import Entry
+
+    call_command("import_tldr", str(fixtures_dir / "lookup" / "tldr"), verbosity=0)
+    make_note(title="Checks", body="# Checks\n\n## Run\n\n`make run`\n\n## Run\n\n`make test`\n")
+    entries = Entry.objects.exclude(note=None).select_related("note")
+    assert entries.count() > 4
+    for entry in entries:
+        assert entry.anchor and f'id="{entry.anchor}"' in entry.note.body_html, (entry.command, entry.anchor)

@@ -85,7 +85,7 @@ def test_wiki_links_stay_text_in_code_and_defer_to_reference_links():
 
 def test_heading_ids_are_unique_and_the_toc_nests():
     rendered = render("## Setup\n\n### Linux\n\n## Setup\n\n#### Deep\n")
-    assert re.findall(r'<h\d id="([^"]+)"', rendered.html) == ["setup", "linux", "setup_1", "deep"]
+    assert re.findall(r'<h\d id="([^"]+)"', rendered.html) == ["setup", "linux", "setup-1", "deep"]
     assert structure(rendered.toc) == structure(
         "<ul><li><a>Setup</a><ul><li><a>Linux</a></li></ul></li>"
         "<li><a>Setup</a><ul><li><a>Deep</a></li></ul></li></ul>"
@@ -153,3 +153,16 @@ def test_hostile_inputs_take_linear_time(name, settings):
     small = min(_cpu(grow(1500)) for _ in range(2))
     large = min(_cpu(grow(6000)) for _ in range(2))
     assert large / small < 9, f"{name}: {small * 1000:.0f} ms -> {large * 1000:.0f} ms"
+
+
+def test_heading_ids_follow_github_and_keep_the_old_ids_as_anchors():
+    html = render("## a - b & c\n\n## 手順（1）\n\n## 手順（1）\n").html
+    assert re.findall(r'<h2 id="([^"]+)"', html) == ["a---b--c", "手順1", "手順1-1"]
+    # Links saved with kb's earlier ids (bookmarks, lookup entries) still have a target.
+    assert 'id="a-b-c"' in html and 'id="手順1_1"' in html
+
+
+def test_table_columns_keep_their_alignment():
+    html = render("| a | b | c |\n|:-|:-:|--:|\n| 1 | 2 | 3 |\n").html
+    assert re.findall(r'<td align="(\w+)">', html) == ["left", "center", "right"]
+    assert "style" not in html
