@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from lookup.models import (
@@ -26,7 +28,8 @@ class EntryForm(forms.Form):
     command = forms.CharField(
         label=_("Command"),
         widget=forms.Textarea(attrs={"rows": 2, "class": "mono", "spellcheck": "false"}),
-        help_text=_("Placeholders: {{name}}, <name> or [名前]."),
+        # Django's form templates show help text as HTML: the <name> example must be escaped.
+        help_text=lazy(escape, str)(_("Placeholders: {{name}}, <name> or [名前].")),
         max_length=MAX_COMMAND_CHARS,
     )
     explanation = forms.CharField(

@@ -189,6 +189,11 @@ def test_entry_form_errors_keep_input(editor_client):
     assert "echo hi" in body and not Entry.objects.exists()
 
 
+def test_entry_form_help_shows_every_placeholder_style(editor_client):
+    body = editor_client.get("/lookup/new/").content.decode()
+    assert "{{name}}、&lt;name&gt;、[名前]" in body
+
+
 def test_private_mode_api_says_401(client, settings, notes):
     settings.KB_PUBLIC_READ = False
     assert client.get("/api/lookup", {"q": "ls"}).status_code == 401
