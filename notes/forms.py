@@ -8,7 +8,7 @@ from markdownx.fields import MarkdownxFormField
 from taggit.forms import TagField
 
 # The same tag limits as an import (taggit's Tag.name and Tag.slug columns hold 100 characters).
-from notes.frontmatter import MAX_TAG_CHARS, MAX_TAGS
+from notes.frontmatter import MAX_TAG_CHARS, MAX_TAGS, distinct_tags
 from notes.models import Note
 
 
@@ -56,7 +56,7 @@ class NoteForm(forms.ModelForm):
         return title
 
     def clean_tags(self) -> list[str]:
-        tags = self.cleaned_data["tags"]
+        tags = distinct_tags(self.cleaned_data["tags"])
         # NFKC in slugify can lengthen a name (㍿ is four letters), so the slug is checked too.
         check_tag_limits(
             tags, MAX_TAG_CHARS, MAX_TAGS, length=lambda t: max(len(t), len(slugify(t, allow_unicode=True)))

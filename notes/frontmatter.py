@@ -6,6 +6,8 @@ export gives byte-identical files.
 
 from __future__ import annotations
 
+import unicodedata
+
 import yaml
 
 
@@ -70,6 +72,21 @@ def split(text: str) -> tuple[dict | None, str]:
     return meta, body
 
 
+def tag_name(text: str) -> str:
+    """A tag as kb stores it: NFKC, so ＤＯＣＫＥＲ typed with an IME is the docker tag
+    (tags already match without regard to case: TAGGIT_CASE_INSENSITIVE)."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def distinct_tags(tags: list[str]) -> list[str]:
+    """Each tag once, first spelling kept, compared as kb compares them."""
+    seen: dict[str, str] = {}
+    for tag in map(tag_name, tags):
+        if tag:
+            seen.setdefault(tag.lower(), tag)
+    return list(seen.values())
+
+
 def tags_from(value: object) -> list[str]:
     if value is None:
         return []
@@ -87,12 +104,12 @@ def tags_from(value: object) -> list[str]:
             continue
         if isinstance(item, (dict, list)):
             raise FrontMatterError(cut(f"a tag must be a word, not {type(item).__name__}: {item!r}"))
-        tag = str(item).strip()
+        tag = tag_name(str(item))
         if len(tag) > MAX_TAG_CHARS:
             raise FrontMatterError(f"tag is longer than {MAX_TAG_CHARS} characters: {tag[:30]}…")
         if tag:
             tags.append(tag)
-    return tags
+    return distinct_tags(tags)
 
 
 def dump(title: str, slug: str, tags: list[str], body: str) -> str:

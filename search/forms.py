@@ -3,9 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from taggit.models import Tag
 
 Q_MAX = 500
 PAGE_MAX = 1000
+
+
+def tag_slug(value: str) -> str:
+    """The slug of a tag given as kb's links write it (its slug) or as the API returns it
+    (its name, in any case): `tag=lang:ja` and `tag=lang-ja` filter alike."""
+    if not value or Tag.objects.filter(slug=value).exists():
+        return value
+    return Tag.objects.filter(name__iexact=value).values_list("slug", flat=True).first() or value
 
 
 class SearchForm(forms.Form):
@@ -22,6 +31,9 @@ class SearchForm(forms.Form):
             data["q"] = data["q"][:Q_MAX]
         super().__init__(data, **kwargs)
 
+    def clean_tag(self) -> str:
+        return tag_slug(self.cleaned_data["tag"])
+
     def clean_page(self) -> int:
         # Page links are made by kb; anything else (page=abc, 0) is a hand-edited URL: page 1.
         page = self.cleaned_data["page"]
@@ -34,3 +46,6 @@ class ApiSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=Q_MAX, strip=True)
     tag = forms.CharField(required=False, max_length=100, strip=True)
     limit = forms.IntegerField(required=False, min_value=1, max_value=100)
+
+    def clean_tag(self) -> str:
+        return tag_slug(self.cleaned_data["tag"])

@@ -162,6 +162,17 @@ def test_tag_filter_and_facets(client, make_note):
     assert "ネット" in resp.content.decode() and "ログ A" not in resp.content.decode()
 
 
+def test_the_api_filters_by_the_tag_names_it_returns(client, make_note):
+    make_note(title="日本語のメモ", body="タグのテスト", tags=["lang:ja", "Docker"])
+    make_note(title="別のメモ", body="タグのテスト", tags=["other"])
+    hit = client.get("/api/search", {"q": "タグのテスト", "tag": "other"}).json()["results"][0]
+    assert hit["tags"] == ["other"]
+    for tag in ["lang:ja", "langja", "docker", "DOCKER"]:
+        data = client.get("/api/search", {"q": "タグのテスト", "tag": tag}).json()
+        assert [r["title"] for r in data["results"]] == ["日本語のメモ"], tag
+    assert client.get("/api/search", {"q": "タグのテスト", "tag": "nothing"}).json()["count"] == 0
+
+
 def test_pagination(client, make_note):
     for i in range(25):
         make_note(title=f"メモ {i}", body="共通の単語 zebra")

@@ -268,3 +268,15 @@ def test_an_imported_slug_may_not_name_a_page_of_its_own(tmp_path):
     report = import_paths([tmp_path / "a.md"])
     assert Note.objects.count() == 0
     assert "slug 'new' is taken" in report.errors[0][1]
+
+
+def test_tags_typed_in_full_width_are_the_same_tag(editor_client):
+    from taggit.models import Tag
+
+    editor_client.post("/notes/new/", {"title": "一", "body": "x\n", "tags": "Docker, docker, ＤＯＣＫＥＲ"})
+    editor_client.post("/notes/new/", {"title": "二", "body": "y\n", "tags": "ｄｏｃｋｅｒ, ログ"})
+    assert Note.objects.get(title="一").tags.count() == 1
+    assert sorted(Tag.objects.values_list("slug", flat=True)) == ["docker", "ログ"]
+    from notes.frontmatter import tags_from
+
+    assert tags_from(["ＤＯＣＫＥＲ", "docker", " ログ "]) == ["DOCKER", "ログ"]
