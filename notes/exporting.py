@@ -84,7 +84,9 @@ def build(notes: QuerySet[Note]) -> Export:
         export.warnings += [
             f"{note.slug}: image not found, link kept: {target}" for target in sorted(missing)
         ]
-        text = frontmatter.dump(note.title, note.slug, [t.name for t in note.tags.all()], body)
+        text = frontmatter.dump(
+            note.title, note.slug, [t.name for t in note.tags.all()], body, note.front_matter
+        )
         export.files[f"{note.slug}.md"] = text.encode()
         export.notes += 1
     return export

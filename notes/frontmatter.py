@@ -112,7 +112,16 @@ def tags_from(value: object) -> list[str]:
     return distinct_tags(tags)
 
 
-def dump(title: str, slug: str, tags: list[str], body: str) -> str:
+# The keys kb reads; any others are kept as they are (Note.front_matter).
+KB_KEYS = frozenset({"title", "slug", "tags"})
+
+
+def dump_extra(meta: dict) -> str:
+    """YAML for the keys kb does not read, in their order ('' when there are none)."""
+    return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) if meta else ""
+
+
+def dump(title: str, slug: str, tags: list[str], body: str, extra: str = "") -> str:
     meta = {"title": title, "slug": slug, "tags": sorted(tags, key=str.lower)}
     head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
-    return f"{FENCE}\n{head}{FENCE}\n{body}"
+    return f"{FENCE}\n{head}{extra}{FENCE}\n{body}"

@@ -38,6 +38,10 @@ class ParsedNote:
     tags: list[str]
     slug: str | None = None
     import_key: str | None = None
+    # Front matter keys kb has no use for (author, date, aliases …), kept as YAML so that
+    # an export gives them back.
+    front_matter: str = ""
+    source: str = ""  # the file (and section) it came from, for the revision summary
 
 
 @dataclass
@@ -102,12 +106,23 @@ def split_sections(text: str, key: str) -> list[ParsedNote]:
     tags = [file_title] if file_title else []
     notes: list[ParsedNote] = []
     if _clean_section(preamble):
-        notes.append(ParsedNote(file_title or Path(key).stem, _clean_section(preamble), tags, None, key))
+        notes.append(
+            ParsedNote(file_title or Path(key).stem, _clean_section(preamble), tags, None, key, source=key)
+        )
     seen: dict[str, int] = {}
     for title, body_lines in sections:
         n = seen[title] = seen.get(title, 0) + 1
         section_key = f"{key}#{title}" + (f"#{n}" if n > 1 else "")
-        notes.append(ParsedNote(title[:200], _clean_section(body_lines), list(tags), None, section_key[:300]))
+        notes.append(
+            ParsedNote(
+                title[:200],
+                _clean_section(body_lines),
+                list(tags),
+                None,
+                section_key[:300],
+                source=section_key,
+            )
+        )
     return notes
 
 
@@ -139,7 +154,10 @@ def parse_file(text: str, key: str, fallback_title: str) -> ParsedNote:
             raise BadFile(frontmatter.cut(f"slug {slug!r} may only hold letters, digits, '-' and '_'"))
         if slug in RESERVED:
             raise BadFile(f"slug {slug!r} is taken by a page of its own (/notes/{slug}/); choose another")
-    return ParsedNote(title, body, tags, slug, None if slug else key)
+    extra = {k: v for k, v in meta.items() if k not in frontmatter.KB_KEYS}
+    return ParsedNote(
+        title, body, tags, slug, None if slug else key, front_matter=frontmatter.dump_extra(extra), source=key
+    )
 
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
@@ -243,21 +261,22 @@ def _save(parsed: ParsedNote, report: Report, author) -> None:
     if note is None:
         note = Note(slug=parsed.slug or "", import_key=parsed.import_key, author=author)
         outcome = report.created
-    elif (note.title, note.body, _tag_key(note.tags.names())) == (
+    elif (note.title, note.body, _tag_key(note.tags.names()), note.front_matter) == (
         parsed.title,
         parsed.body,
         _tag_key(parsed.tags),
+        parsed.front_matter,
     ):
         report.unchanged.append(parsed.title)
         return
     else:
         outcome = report.updated
-    note.title, note.body = parsed.title, parsed.body
+    note.title, note.body, note.front_matter = parsed.title, parsed.body, parsed.front_matter
     note.save_with_tags(
         parsed.tags,
         editor=author,
         message_code="imported",  # history.summaries.IMPORTED
-        message_params={"source": (parsed.import_key or parsed.slug)[:200]},
+        message_params={"source": (parsed.source or parsed.import_key or parsed.slug)[:200]},
     )
     outcome.append(parsed.title)
 

@@ -76,6 +76,9 @@ class Note(models.Model):
     # Where an imported note came from ("file.md" or "file.md#section"), so a
     # re-import updates it instead of adding a copy.
     import_key = models.CharField(max_length=300, null=True, blank=True, editable=False)
+    # Front matter keys of an imported file that kb does not read (author, date …), as
+    # YAML: an export writes them back, so a round trip loses nothing.
+    front_matter = models.TextField(blank=True, default="", editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes"
     )

@@ -114,6 +114,26 @@ def test_it_round_trips_export_import_export_losslessly(fixtures_dir, tmp_path, 
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
+def test_front_matter_kb_does_not_read_comes_back_on_export(tmp_path):
+    from history.models import Revision
+
+    source = tmp_path / "in"
+    source.mkdir()
+    head = "author: 山田\ndate: 2024-01-31\naliases:\n- old-name\ndraft: false\n"
+    (source / "extra.md").write_text(f"---\ntitle: 手順\nslug: tejun\n{head}---\n本文\n", encoding="utf-8")
+    assert import_paths([source]).errors == []
+    assert "extra.md" in Revision.objects.get().summary
+    out = tmp_path / "out"
+    export_notes(out)
+    text = (out / "tejun.md").read_text(encoding="utf-8")
+    assert text == f"---\ntitle: 手順\nslug: tejun\ntags: []\n{head}---\n本文\n"
+    # Importing the export again changes nothing; a changed key is an update.
+    assert import_paths([out]).unchanged == ["手順"]
+    (out / "tejun.md").write_text(text.replace("山田", "佐藤"), encoding="utf-8")
+    assert import_paths([out]).updated == ["手順"]
+    assert "佐藤" in Note.objects.get().front_matter
+
+
 def test_the_commands_report_and_fail_on_bad_files(fixtures_dir, capsys):
     with pytest.raises(CommandError, match="3 file"):
         call_command("import_notes", str(fixtures_dir / "import"))
