@@ -33,4 +33,8 @@ class CheckedImageUploadView(ImageUploadView):
         # every client of this endpoint can read a JSON error.
         # A file Pillow cannot open fails twice (ImageField, then markdownx's own "no files"
         # check on the now empty field); the first reason is the true one.
-        return JsonResponse({field: list(errors)[:1] for field, errors in form.errors.items()}, status=400)
+        # markdownx's form-wide "no files" error follows any field error, so it is dropped then.
+        errors = {field: list(errors)[:1] for field, errors in form.errors.items()}
+        if len(errors) > 1:
+            errors.pop("__all__", None)
+        return JsonResponse(errors, status=400)

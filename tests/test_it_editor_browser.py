@@ -161,3 +161,26 @@ def test_a_draft_restored_after_someone_elses_save_goes_through_the_conflict_pag
     note.refresh_from_db()
     assert note.body == "最初\n他の人の追記\n"
     assert page.input_value("#id_body") == "最初\n私の追記"
+
+
+def test_cancel_throws_the_draft_away_and_the_offer_speaks_the_pages_language(page, login, editor, make_note):
+    note = make_note(title="取り消し", body="本文\n")
+    login(page)
+    page.goto(note.get_absolute_url() + "edit/")
+    _type_into_body(page, "書きかけ")
+    _wait_for_draft(page)
+    page.reload()
+    offer = page.locator("[data-draft-offer]")
+    expect(offer).to_be_visible()
+    # A Japanese page shows the time the Japanese way (2026/12/7 …), inside 「（…）。」.
+    assert re.search(r"（\d{4}/\d{1,2}/\d{1,2} [\d:]+）。", offer.inner_text()), offer.inner_text()
+
+    offer.locator("[data-draft-discard]").click()
+    _type_into_body(page, "やっぱりやめる")
+    _wait_for_draft(page)
+    page.on("dialog", lambda d: d.accept())
+    page.click("[data-draft-cancel]")
+    page.wait_for_url(note.get_absolute_url())
+    assert _draft_keys(page) == []
+    page.goto(note.get_absolute_url() + "edit/")
+    expect(page.locator("[data-draft-offer]")).to_be_hidden()

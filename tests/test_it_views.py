@@ -172,7 +172,8 @@ def test_it_refuses_non_images_and_large_uploads(editor_client, settings, monkey
     )
     assert response.status_code == 400
     # One reason, the true one: not "no file was uploaded" after "not an image".
-    assert len(response.json()["image"]) == 1 and "画像" in response.json()["image"][0]
+    assert list(response.json()) == ["image"] and len(response.json()["image"]) == 1
+    assert "画像" in response.json()["image"][0]
     # markdownx reads its limit once at import time.
     monkeypatch.setattr("markdownx.forms.MARKDOWNX_UPLOAD_MAX_SIZE", 10)
     response = editor_client.post(

@@ -62,7 +62,17 @@
     }
   }
 
+  // Cancel means "throw this typing away": once the page is really left (the browser's
+  // leave question answered yes), the draft goes too. Typing again takes that back.
+  var cancelled = false;
+  var cancel = document.querySelector("[data-draft-cancel]");
+  if (cancel) cancel.addEventListener("click", function () { cancelled = true; });
+  window.addEventListener("pagehide", function () {
+    if (cancelled) localStorage.removeItem(KEY);
+  });
+
   form.addEventListener("input", function () {
+    cancelled = false;
     dirty = !same(current(), initial);
     clearTimeout(timer);
     timer = setTimeout(keep, 400);
@@ -88,7 +98,7 @@
     var when = offer.querySelector("[data-draft-time]");
     if (when && draft.savedAt) {
       when.dateTime = draft.savedAt;
-      when.textContent = new Date(draft.savedAt).toLocaleString();
+      when.textContent = new Date(draft.savedAt).toLocaleString(document.documentElement.lang || undefined);
     }
     offer.hidden = false;
     offer.querySelector("[data-draft-restore]").addEventListener("click", function () {
