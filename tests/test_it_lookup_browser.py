@@ -26,13 +26,21 @@ def test_type_a_task_fill_a_placeholder_and_copy(page, make_note):
 
 
 def test_lookup_works_without_javascript(browser, live_server, make_note):
-    make_note(title="一覧", body="- コンテナを一覧表示する:\n\n`docker ps -a`\n")
+    make_note(
+        title="一覧",
+        body="- コンテナを一覧表示する:\n\n`docker ps -a`\n\n- ログを見る:\n\n`docker logs {{name}}`\n",
+    )
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.goto("/lookup/")
     page.fill("#lookup-q", "コンテナ 一覧")
     page.press("#lookup-q", "Enter")
     assert page.locator(".lookup-results .command").first.inner_text() == "docker ps -a"
+    # Controls that need the script are not offered without it.
+    expect(page.locator("button.copy").first).to_be_hidden()
+    page.goto("/lookup/?q=ログを見る")
+    assert page.locator(".lookup-results .command").first.inner_text() == "docker logs <name>"
+    expect(page.locator(".entry .fields").first).to_be_hidden()
     context.close()
 
 

@@ -2,6 +2,10 @@
 (function () {
   "use strict";
 
+  // Controls that only work with this script (copy buttons, placeholder fields) are
+  // hidden by kb.css until it runs.
+  document.documentElement.classList.add("js");
+
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(text);
