@@ -335,3 +335,17 @@ def test_chosen_values_of_a_template():
     assert chosen("tool {{[-v|--verbose]}}", {"-v"}) == {}  # spellings of one option: not a value
     assert chosen("eselect set {{name|index|uuid}}", {"name"}, labels=frozenset({"name"})) == {}
     assert chosen("git switch --detach {{tag|commit}}", {"tag"}) == {}  # two: "this or that"
+
+
+def test_an_explanation_shows_its_backticked_words_as_code(editor_client):
+    # tldr's descriptions write code this way ("using `regex`es").
+    editor_client.post(
+        "/lookup/new/",
+        {
+            "tasks": "正規表現で探す",
+            "command": "grep -E {{pattern}} {{file}}",
+            "explanation": "`regex` を使う <b>",
+        },
+    )
+    html = editor_client.get("/lookup/", {"q": "正規表現で探す"}).content.decode()
+    assert "<code>regex</code>" in html and "&lt;b&gt;" in html and "`regex`" not in html

@@ -37,3 +37,18 @@ def readable_body(note) -> SafeString:
         return f"<code>{html.escape(command, quote=False)}</code>"
 
     return mark_safe(_CODE_SPAN_RE.sub(one, body))  # noqa: S308 - sanitized HTML, escaped text
+
+
+_BACKTICKS_RE = re.compile(r"`([^`\n]+)`")
+
+
+@register.filter
+def code_spans(text: str) -> SafeString:
+    """Plain text whose `backticked` words show as code, as the page they came from does
+    (tldr's descriptions: "using `regex`es"); everything else is escaped."""
+    parts = _BACKTICKS_RE.split(text)
+    out = [
+        html.escape(p, quote=False) if i % 2 == 0 else f"<code>{html.escape(p, quote=False)}</code>"
+        for i, p in enumerate(parts)
+    ]
+    return mark_safe("".join(out))  # noqa: S308 - every part is escaped
