@@ -31,6 +31,10 @@ REFERENCE_PENALTY = 0.8
 LANGUAGE_BIAS = 0.5
 # Neighbours found only by meaning that may join the results.
 MAX_VECTOR_ONLY = 20
+# With no word found anywhere, the nearest passage must be this many spreads above the
+# model's noise floor: "zzzzqqq" and "あいうえお" land 0.2-0.5 above it on seed + tldr, a
+# paraphrase such as 「ディスクを食っているのは何か」 0.7 and more. No answer beats a wrong one.
+MEANING_ALONE = 0.6
 # Word hits (of an OR fallback) whose term coverage is measured.
 COVERAGE_OF = 30
 
@@ -111,6 +115,8 @@ def vector_scores(ev: Evidence) -> dict[int, float]:
 
 def fuse(ev: Evidence) -> list[int]:
     """Note ids, best first: the word hits and the meaning hits, mixed by the evidence."""
+    if not ev.lexical and ev.vector and max(ev.vector.values()) < ev.floor + MEANING_ALONE * ev.spread:
+        return []
     alpha = lexical_weight(ev)
     vec = vector_scores(ev)
     if not vec:

@@ -24,6 +24,14 @@ def test_no_word_hits_means_meaning_decides():
     assert fusion.fuse(ev) == [1, 2]  # 3 is too far below the best to count
 
 
+def test_without_any_word_found_meaning_must_be_clearly_near():
+    # floor 0.78, spread 0.08: the best neighbour must reach 0.78 + 0.6 * 0.08 = 0.828.
+    assert fusion.fuse(fusion.Evidence(lexical=[], mode="", vector={1: 0.82, 2: 0.80})) == []
+    assert fusion.fuse(fusion.Evidence(lexical=[], mode="", vector={1: 0.84, 2: 0.80})) == [1, 2]
+    # With a word hit, near-ish neighbours still join it.
+    assert fusion.fuse(fusion.Evidence(lexical=[5], mode="or", vector={1: 0.82, 5: 0.80})) != [5]
+
+
 def test_noise_neighbours_add_nothing():
     ev = fusion.Evidence(lexical=[5], mode="and", vector={1: 0.74, 2: 0.73})
     assert fusion.fuse(ev) == [5]
