@@ -213,17 +213,39 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
 @admin_required
 def export_page(request: HttpRequest) -> HttpResponse:
     """The admins' download button: every note (or a tag's) with its images, as one zip."""
+    from notes import exporting
+
     tags = [t for t in request.GET.getlist("tag") if t.strip()]
     exclude = [t for t in request.GET.getlist("exclude_tag") if t.strip()]
+    error = ""
     if request.GET.get("download"):
-        from notes import exporting
+        chosen = exporting.select(tags=tags, exclude_tags=exclude)
+        if chosen.exists():
+            return _zip_response(chosen)
+        # An empty zip looks like a download that failed: say why instead.
+        unknown = [t for t in tags if not exporting.tag_names([t])]
+        if unknown:
+            error = _("No tag is named %(tags)s.") % {"tags": ", ".join(unknown)}
+        else:
+            error = _("No note matches: there is nothing to export.")
+    context = {
+        "tags": _tag_cloud()[:200],
+        "count": Note.objects.count(),
+        "error": error,
+        # The form has one box of each: it shows the first value given.
+        "chosen": tags[0] if tags else "",
+        "left_out": exclude[0] if exclude else "",
+    }
+    return render(request, "notes/export.html", context, status=400 if error else 200)
 
-        export = exporting.build(exporting.select(tags=tags, exclude_tags=exclude))
-        # Spills to disk past a few MB, so a large export does not sit in memory.
-        out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-        exporting.write_zip(export, out)
-        out.seek(0)
-        name = f"kb-notes-{timezone.localdate():%Y%m%d}.zip"
-        return FileResponse(out, as_attachment=True, filename=name, content_type="application/zip")
-    context = {"tags": _tag_cloud()[:200], "count": Note.objects.count()}
-    return render(request, "notes/export.html", context)
+
+def _zip_response(notes) -> FileResponse:
+    from notes import exporting
+
+    export = exporting.build(notes)
+    # Spills to disk past a few MB, so a large export does not sit in memory.
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    exporting.write_zip(export, out)
+    out.seek(0)
+    name = f"kb-notes-{timezone.localdate():%Y%m%d}.zip"
+    return FileResponse(out, as_attachment=True, filename=name, content_type="application/zip")

@@ -209,3 +209,15 @@ def test_admins_download_the_zip_and_others_cannot(notes_with_images, editor_cli
             "media/uploads/screen shot.png",
             "media/uploads/構成図.png",
         ]
+
+
+def test_an_export_that_would_be_empty_says_why(notes_with_images, kb_admin):
+    admin = Client()
+    admin.force_login(kb_admin)
+    response = admin.get("/export/", {"download": "1", "tag": "nonexistent"})
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "nonexistent というタグはありません" in page and 'value="nonexistent"' in page
+    Note.objects.all().delete()
+    response = admin.get("/export/", {"download": "1"})
+    assert response.status_code == 400 and "書き出すものがありません" in response.content.decode()
