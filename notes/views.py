@@ -98,8 +98,10 @@ def note_edit(request: HttpRequest, slug: str) -> HttpResponse:
         form = NoteForm(request.POST, instance=note)
         if not form.is_valid():
             return render(request, "notes/edit.html", {"form": form, "note": note})
+        # A save that does not say which revision it started from (a script; browsers always
+        # send it) could overwrite anyone's: it gets the conflict page, with its text kept.
         base = form.cleaned_data["base_revision"]
-        if base is not None and base != current and current > 0:
+        if base != current and current > 0:
             return _conflict(request, note, form, current)
         note = form.save(commit=False)
         note.save_with_tags(

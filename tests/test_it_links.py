@@ -57,7 +57,9 @@ def test_creating_the_missing_note_completes_the_link_and_its_backlink(editor_cl
 def test_renaming_keeps_old_title_links_working(client, editor_client, make_note):
     target = make_note(title="Old title", slug="old-title", body="x")
     make_note(title="Before", slug="before", body="[[Old title]]")
-    editor_client.post(f"/notes/{target.slug}/edit/", {"title": "New title", "body": "x", "tags": ""})
+    editor_client.post(
+        f"/notes/{target.slug}/edit/", {"title": "New title", "body": "x", "tags": "", "base_revision": 1}
+    )
     target.refresh_from_db()
     assert target.title == "New title"
     assert f'href="{target.get_absolute_url()}"' in client.get("/notes/before/").content.decode()

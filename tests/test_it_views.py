@@ -98,9 +98,14 @@ def test_it_creates_a_note(editor_client, editor):
 
 def test_it_edits_a_note(editor_client, make_note):
     note = make_note(title="old", body="old body", tags=["a"])
-    response = editor_client.post(
-        f"/notes/{note.slug}/edit/", {"title": "new", "body": "new body", "tags": "b"}
-    )
+    edit = {"title": "new", "body": "new body", "tags": "b"}
+    # Without the revision it started from, a save could overwrite anyone's: it is shown
+    # the conflict page, its text kept, and saving from there goes through.
+    response = editor_client.post(f"/notes/{note.slug}/edit/", edit)
+    assert response.status_code == 409 and "new body" in response.content.decode()
+    note.refresh_from_db()
+    assert note.body == "old body"
+    response = editor_client.post(f"/notes/{note.slug}/edit/", {**edit, "base_revision": 1})
     assert response.status_code == 302
     note.refresh_from_db()
     assert (note.title, note.body, list(note.tags.names())) == ("new", "new body", ["b"])
