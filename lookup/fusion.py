@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lookup import danger
 
@@ -37,6 +38,21 @@ UNASKED_DESTRUCTION = 0.0  # share of its meaning score a destructive command ke
 # that still beat the backup command, which has every word)
 
 
+class Row(NamedTuple):
+    """One candidate entry as the word ranking found it (or meaning alone, with no score)."""
+
+    pk: int
+    score: float
+    command: str
+    exact_task: bool
+    command_key: str
+    language: str
+    position: int
+    covered: float  # share of the query's weighted terms the entry has
+    command_len: int
+    origin: str
+
+
 @dataclass
 class Candidate:
     pk: int
@@ -48,7 +64,7 @@ class Candidate:
     lexical_score: float = 0.0  # the word ranking's score (ties stay ties, unlike ranks)
     coverage: float = 0.0
     similarity: float | None = None  # entry's own, plus its page's share
-    row: tuple = field(default=(), repr=False)  # lookup.ranking.Row, handed back in order
+    row: Row | tuple = field(default=(), repr=False)  # handed back in order
 
 
 def team_share(command_key: str, team_tools: dict[str, int]) -> float:

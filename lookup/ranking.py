@@ -21,17 +21,15 @@ from __future__ import annotations
 
 import math
 import re
-import time
-from typing import NamedTuple
 
-from django.db.models import BooleanField, FloatField, Value
+from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
 
 from lookup import placeholders, presets
-from lookup.fusion import PAGE_WEIGHT, Candidate, fuse
+from lookup.fusion import Row
+from lookup.meaning import with_meaning, with_team_twins
 from search.tokenize import STOP_WORDS_EN, Query, Term, normalize, parse_query, whole_words
-from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
-from vectors.search import nearest_chunks, nearest_entries, prefetch
+from vectors.search import prefetch
 from vectors.words import translated
 
 MAX_TERMS = 8
@@ -47,21 +45,6 @@ WEAK_WORDS_EN = frozenset(
 RANK_WEIGHTS = "{0.05, 0.3, 0.3, 1.0}"
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _ASCII_WORD_RE = re.compile(r"(?<![\w-])[a-z0-9][a-z0-9._+-]*")
-
-
-class Row(NamedTuple):
-    """One candidate entry as the word ranking found it (or meaning alone, with no score)."""
-
-    pk: int
-    score: float
-    command: str
-    exact_task: bool
-    command_key: str
-    language: str
-    position: int
-    covered: float  # share of the query's weighted terms the entry has
-    command_len: int
-    origin: str
 
 
 def synonym_groups() -> list[set[str]]:
@@ -119,36 +102,6 @@ def candidate_queries(terms: list[str], weights: list[float]) -> list[str]:
 def command_words_of(q: str) -> list[str]:
     """ASCII words typed in the query, as they may appear in a command."""
     return [w for w in _ASCII_WORD_RE.findall(normalize(q)) if w not in STOP_WORDS_EN]
-
-
-# Neighbours asked of the vector index: entries, and pages for their share.
-NEIGHBOURS = 50
-OWN_NEIGHBOURS = 20  # and as many again among the team's own entries
-PAGE_NEIGHBOURS = 30
-# When no entry shares a word with the query, meaning alone must be this many of the model's
-# spreads above its noise floor to answer: "ほげほげ" and "qqqzzzxx" land 0.3-0.4 from
-# everything under USE, where a real task without a shared word is 0.55 or more.
-MEANING_ALONE = 1.5
-_TEAM_TTL = 60.0
-_team_cache: tuple[float, dict[str, int]] = (-_TEAM_TTL, {})
-
-
-def team_tools() -> dict[str, int]:
-    """Entries per tool (the command's first word) in the team's own notes, cached a minute."""
-    global _team_cache
-    now = time.monotonic()
-    if now - _team_cache[0] < _TEAM_TTL:
-        return _team_cache[1]
-    from lookup.models import Entry
-
-    counts: dict[str, int] = {}
-    keys = Entry.objects.exclude(origin=Entry.Origin.TLDR).values_list("command_key", flat=True)
-    for key in keys.iterator():
-        tool = key.split(" ", 1)[0]
-        if tool:
-            counts[tool] = counts.get(tool, 0) + 1
-    _team_cache = (now, counts)
-    return counts
 
 
 def spelled(q: str, query: Query) -> tuple[str, Query]:
@@ -346,103 +299,3 @@ def plainest_first(qs, ranked: list[Row], key: str, lang: str) -> list[Row]:
         return (1, elsewhere, len(words), options, row.language != lang, row.position)
 
     return sorted(ranked, key=order)
-
-
-def _unscored(qs, pks: list[int]) -> dict[int, Row]:
-    """Rows for entries found by meaning alone: only those the caller's queryset allows."""
-    unscored = {"score": Value(0.0), "exact_task": Value(False), "covered": Value(0.0)}
-    rows = qs.filter(pk__in=pks).annotate(**unscored).values_list(*Row._fields)
-    return {row.pk: row for row in map(Row._make, rows)}
-
-
-def with_team_twins(qs, q: str, ranked: list[Row]) -> list[Row]:
-    """The word ranking, with the team's entries near in meaning for the same command next to it.
-
-    "follow container logs" is tldr's `docker logs -f` by every word; the team's
-    「ログを追いかける」 (`docker logs -f --tail 100 …`) shares none of them in its task, and is
-    how the team does it. Team entries for other commands are left out: their words do not
-    say the task, and meaning alone put `docker top` above `ps` for "show running processes".
-    """
-    neighbours = nearest_entries(q, OWN_NEIGHBOURS, own=True)
-    ranked_rows = {row.pk: row for row in ranked}
-    found = _unscored(qs, [n.id for n in neighbours if n.id not in ranked_rows])
-    first: dict[str, int] = {}  # command key -> the best word match for it
-    for row in ranked:
-        if row.command_key:
-            first.setdefault(row.command_key, row.pk)
-    twins: dict[str, list[Row]] = {}
-    for n in neighbours:  # nearest first
-        row = ranked_rows.get(n.id) or found.get(n.id)
-        if row is not None and row.command_key in first and first[row.command_key] != row.pk:
-            twins.setdefault(row.command_key, []).append(row)
-    moved = {row.pk for rows in twins.values() for row in rows}
-    out: list[Row] = []
-    for row in ranked:
-        if row.pk not in moved:
-            out.append(row)
-            if first.get(row.command_key) == row.pk:
-                out += twins.pop(row.command_key, [])
-    return out
-
-
-def with_meaning(qs, q: str, ranked: list[Row], key: str, lang: str) -> list[Row]:
-    """The word ranking fused with the entries nearest in meaning (lookup.fusion)."""
-    # Thousands of tldr entries can fill every place before the team's own answer.
-    neighbours = nearest_entries(q, NEIGHBOURS, also_own=OWN_NEIGHBOURS)
-    if not neighbours:
-        return ranked
-    models = backend()
-    entry_model = models.part(ENTRY_TABLE) if models else None
-    if not ranked and entry_model:
-        alone = entry_model.floor + MEANING_ALONE * entry_model.spread
-        if max(n.similarity for n in neighbours) < alone:
-            return []  # nothing shares a word, and nothing is near: no answer beats a wrong one
-    # A page counts with its best passage (before, a page with several took its last).
-    # Pages may be embedded by another model than entries (vectors.backends.Blend).
-    pages: dict[int, float] = {}
-    for c in nearest_chunks(q, PAGE_NEIGHBOURS):
-        sim = models.part(CHUNK_TABLE).on_scale_of(entry_model, c.similarity) if models else c.similarity
-        pages[c.note_id] = max(sim, pages.get(c.note_id, sim))
-    page_floor = min(pages.values()) if pages else 0.0
-    sims = {
-        n.id: n.similarity + PAGE_WEIGHT * pages.get(n.note_id, page_floor) - PAGE_WEIGHT * page_floor
-        for n in neighbours
-    }
-    candidates = {
-        row.pk: Candidate(
-            pk=row.pk,
-            command=row.command,
-            command_key=row.command_key,
-            language=row.language,
-            exact_task=bool(row.exact_task),
-            lexical_rank=rank,
-            lexical_score=row.score,
-            coverage=row.covered,
-            row=row,
-        )
-        for rank, row in enumerate(ranked)
-    }
-    missing = [pk for pk in sims if pk not in candidates]
-    for row in _unscored(qs, missing).values():  # no query when nothing is missing
-        candidates[row.pk] = Candidate(
-            pk=row.pk, command=row.command, command_key=row.command_key, language=row.language, row=row
-        )
-    for pk, sim in sims.items():
-        if pk in candidates:
-            candidates[pk].similarity = sim
-    names_command = bool(key) and any(
-        c.command_key and key.startswith(c.command_key)
-        for c in candidates.values()
-        if c.lexical_rank is not None
-    )
-    model = entry_model
-    fused = fuse(
-        list(candidates.values()),
-        names_command,
-        lang,
-        team_tools(),
-        spread=model.spread if model else 0.08,
-        min_similarity=model.floor if model else 0.78,
-        query=q,
-    )
-    return [c.row for c in fused]

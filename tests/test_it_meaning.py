@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from lookup import placeholders, ranking
+from lookup import meaning, placeholders
 from lookup.fusion import Candidate
 from lookup.fusion import fuse as fuse_entries
 from lookup.models import Entry
@@ -94,7 +94,6 @@ def test_lookup_prefers_the_teams_tool_at_equal_relevance():
 
 @pytest.mark.django_db
 def test_a_page_counts_with_its_best_passage(make_note, monkeypatch):
-    from lookup import ranking
     from vectors.search import Neighbour
 
     first = make_note(title="first", body="`kbone --go`\n")
@@ -108,10 +107,10 @@ def test_a_page_counts_with_its_best_passage(make_note, monkeypatch):
         Neighbour(2, second.pk, 0.50),
         Neighbour(3, first.pk, 0.40),
     ]
-    monkeypatch.setattr(ranking, "backend", lambda: None)
-    monkeypatch.setattr(ranking, "nearest_entries", lambda q, k, also_own=0: entries)
-    monkeypatch.setattr(ranking, "nearest_chunks", lambda q, k: chunks)
-    rows = ranking.with_meaning(Entry.objects.all(), "run it", [], "", "en")
+    monkeypatch.setattr(meaning, "backend", lambda: None)
+    monkeypatch.setattr(meaning, "nearest_entries", lambda q, k, also_own=0: entries)
+    monkeypatch.setattr(meaning, "nearest_chunks", lambda q, k: chunks)
+    rows = meaning.with_meaning(Entry.objects.all(), "run it", [], "", "en")
     assert rows[0][0] == one.pk  # with its last passage (0.40) the second page's entry won
 
 
@@ -119,7 +118,6 @@ def test_a_page_counts_with_its_best_passage(make_note, monkeypatch):
 def test_plain_english_words_that_are_no_command_still_get_meaning(make_note, monkeypatch):
     # Every word of "delete all stopped containers" is a plain ASCII word, as a command name
     # is; only a command that exists makes it one ("ls", "git commit").
-    from lookup import ranking
     from vectors.search import Neighbour
 
     # A task that shares no word with the query: only meaning can bring it.
@@ -127,9 +125,9 @@ def test_plain_english_words_that_are_no_command_still_get_meaning(make_note, mo
     Entry(tasks=["Delete a file"], command="rm {{file}}", origin="manual").save()
     prune = Entry.objects.get(note=note)
     monkeypatch.setattr(
-        ranking, "nearest_entries", lambda q, k, also_own=0: [Neighbour(prune.pk, note.pk, 0.9)]
+        meaning, "nearest_entries", lambda q, k, also_own=0: [Neighbour(prune.pk, note.pk, 0.9)]
     )
-    monkeypatch.setattr(ranking, "nearest_chunks", lambda q, k: [])
+    monkeypatch.setattr(meaning, "nearest_chunks", lambda q, k: [])
     found = [e.command for e in Entry.objects.lookup("delete all stopped containers", 3)]
     assert "docker system prune" in found
 
@@ -138,7 +136,6 @@ def test_plain_english_words_that_are_no_command_still_get_meaning(make_note, mo
 def test_plain_english_words_said_in_so_many_words_keep_the_word_order(monkeypatch):
     # The issue's own case: meaning puts `docker top` ("Display the running processes…")
     # far above `docker ps`, whose task has every word of the query.
-    from lookup import ranking
     from vectors.search import Neighbour
 
     Entry(
@@ -150,9 +147,9 @@ def test_plain_english_words_said_in_so_many_words_keep_the_word_order(monkeypat
     top.origin = "manual"
     top.save()
     monkeypatch.setattr(
-        ranking, "nearest_entries", lambda q, k, also_own=0, own=False: [Neighbour(top.pk, None, 0.94)]
+        meaning, "nearest_entries", lambda q, k, also_own=0, own=False: [Neighbour(top.pk, None, 0.94)]
     )
-    monkeypatch.setattr(ranking, "nearest_chunks", lambda q, k: [])
+    monkeypatch.setattr(meaning, "nearest_chunks", lambda q, k: [])
     assert Entry.objects.lookup("show running containers", 3)[0].command == "docker ps"
 
 
@@ -232,7 +229,7 @@ def test_nonsense_that_shares_no_word_gets_no_answer(starter_notes, monkeypatch)
     for q in ("ほげほげ", "qqqzzzxx", "xyzzy plugh"):
         assert Entry.objects.lookup(q, 3) == [], q
     # It is the meaning-alone threshold that keeps them out: without it they get answers.
-    monkeypatch.setattr(ranking, "MEANING_ALONE", -10.0)
+    monkeypatch.setattr(meaning, "MEANING_ALONE", -10.0)
     assert Entry.objects.lookup("ほげほげ", 3)
     # A real task is still answered.
     monkeypatch.undo()

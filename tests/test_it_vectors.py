@@ -399,7 +399,7 @@ def test_team_entries_are_found_by_meaning_behind_many_closer_reference_entries(
     sweep()
     worker.drain(TopicBackend())
     monkeypatch.setattr("vectors.search.backend", TopicBackend)
-    monkeypatch.setattr("lookup.ranking.backend", TopicBackend)
+    monkeypatch.setattr("lookup.meaning.backend", TopicBackend)
     team = Entry.objects.get(command="docker rm -f web")
     question = "zorp a blick"
     assert team.pk not in {n.id for n in nearest_entries(question, 10)}  # crowded out
@@ -439,7 +439,7 @@ def test_a_new_query_is_embedded_in_the_background_while_words_are_ranked(make_n
     model = ThreadNoting()
     monkeypatch.setattr("vectors.search.backend", lambda: model)
     monkeypatch.setattr("search.queries.backend", lambda: model)
-    monkeypatch.setattr("lookup.ranking.backend", lambda: model)
+    monkeypatch.setattr("lookup.meaning.backend", lambda: model)
     monkeypatch.setattr("vectors.words.backend", lambda: None)  # no word translation here
 
     found = search("container log")
@@ -497,7 +497,7 @@ def test_the_teams_own_way_of_a_command_follows_the_word_match(make_note, tmp_pa
     sweep()
     worker.drain(TopicBackend())
     monkeypatch.setattr("vectors.search.backend", TopicBackend)
-    monkeypatch.setattr("lookup.ranking.backend", TopicBackend)
+    monkeypatch.setattr("lookup.meaning.backend", TopicBackend)
     commands = [e.command for e in lookup(Entry.objects.all(), "follow container logs", 5)]
     # tldr has every word, so it stays first; the team's way of running the same command
     # comes next although its task shares no word of the question.
