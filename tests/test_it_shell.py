@@ -121,7 +121,7 @@ def test_awk_reads_lookup_answers_and_escapes_control_characters(client, private
     placeholders = [r for r in _records(client, token, "ログ") if r[0] == "P" and r[1] == tail[1]]
     assert placeholders == [
         ["P", tail[1], "choice", "{{[-f|--follow]}}", "-f", "-f", "--follow"],
-        ["P", tail[1], "field", "{{path/to/file}}", "path/to/file"],
+        ["P", tail[1], "field", "{{path/to/file}}", "path/to/file", ""],  # bare: quoted as a word
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -41,6 +42,10 @@ def site(settings, live_server, user, make_note):
             "- Compress a directory into a tar archive:\n\n`tar czf {{archive.tar.gz}} {{path/to/directory}}`\n\n"
             "- Compress a directory into a zip file:\n\n`zip -r {{archive.zip}} {{path/to/directory}}`\n"
         ),
+    )
+    make_note(
+        title="検索",
+        body='## 探す\n\n- 文字列をディレクトリの中から再帰的に探す:\n\n`grep -rI "{{pattern}}" {{path}}`\n',
     )
     _, token = ApiToken.issue(user, "shell")
     return live_server.url, token
@@ -108,7 +113,8 @@ def _japanese_task_numbered_menu(pane: Pane) -> None:
     pane.wait_for("path/to/file (Enter で path/to/file)")
     pane.type("/var/log/アプリ.log")
     pane.keys("Enter")
-    pane.wait_line(f"{p}tail --follow /var/log/アプリ.log")
+    # Quoted as the lookup page's Copy quotes it: only ASCII word characters go bare.
+    pane.wait_line(f"{p}tail --follow '/var/log/アプリ.log'")
 
 
 def _english_task_with_fzf(pane: Pane, marker) -> None:
@@ -242,6 +248,28 @@ def test_kb_command_puts_the_choice_on_the_next_prompt(shell_in_tmux, shell):
         pane.wait_line(p.rstrip())
         pane.keys("Up")
     pane.wait_line(f"{p}tar czf b.tgz docs")
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_typed_values_are_one_word_each_never_more_shell(shell_in_tmux, shell, tmp_path):
+    pane = shell_in_tmux(shell, fzf=False)
+    p = pane.prompt
+    pane.type("文字列をディレクトリの中から再帰的に探したい")
+    pane.keys("C-g")
+    pane.wait_for("番号 (空欄で取り消し)")
+    pane.type("1")
+    pane.keys("Enter")
+    pane.wait_for("pattern (Enter で pattern)")
+    pane.type('it\'s "x" $HOME')  # inside the template's "…"
+    pane.keys("Enter")
+    pane.wait_for("path (Enter で path)")
+    pane.type("dir with space; touch pwned")  # a bare word
+    pane.keys("Enter")
+    pane.wait_line(f"""{p}grep -rI "it's \\"x\\" \\$HOME" 'dir with space; touch pwned'""")
+    pane.keys("Enter")  # run it: grep looks for that text in that directory, and nothing else runs
+    pane.wait_line(p.rstrip())
+    # The shell runs in the test's working directory: an injected `touch` would land there.
+    assert not (Path.cwd() / "pwned").exists() and not any(tmp_path.rglob("pwned"))
 
 
 @pytest.mark.parametrize("shell", SHELLS)

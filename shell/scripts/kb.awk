@@ -3,7 +3,8 @@
 # Records are fields joined by \037; control characters never reach the shell:
 # they come out as visible escapes (\n, \x1b) and mark the entry unsafe.
 #   E n safe template command task note_title note_url explanation
-#   P n kind raw text choice...        (one per placeholder of entry n)
+#   P n choice raw text choice...      (one per placeholder of entry n: a choice,
+#   P n field raw text quote            or a field, with the shell quotes it sits in: "", ' or ")
 #   S title url                        (search results)
 #   X message                          (an error the server explained, or bad JSON)
 BEGIN { US = "\037"; for (i = 0; i < 256; i++) ORD[sprintf("%c", i)] = i }
@@ -32,6 +33,7 @@ END {
         continue
       }
       line = "P" US (i + 1) US V[q "kind"] US V[q "raw"] US V[q "text"]
+      if (V[q "kind"] == "field") line = line US V[q "quote"]
       for (k = 0; k < LEN[q "choices"]; k++) line = line US V[q "choices." k]
       lines = lines line "\n"
     }

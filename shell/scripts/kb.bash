@@ -124,6 +124,25 @@ _kb_menu() {
   fi
 }
 
+# _kb_quote VALUE WHERE: VALUE as one word of the command where its field stands (bare,
+# inside '…' or inside "…"), into _kb_q. The rules of the lookup page's Copy button
+# (lookup/placeholders.py): what is typed is a value, never more shell.
+_kb_quote() {
+  local v=$1 sq="'\\''"
+  case $2 in
+  "'") _kb_q=${v//\'/"$sq"} ;;
+  '"')
+    v=${v//\\/"\\\\"}
+    v=${v//\"/"\\\""}
+    v=${v//\$/"\\\$"}
+    _kb_q=${v//\`/"\\\`"}
+    ;;
+  *)
+    if [[ $v =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then _kb_q=$v; else _kb_q="'${v//\'/"$sq"}'"; fi
+    ;;
+  esac
+}
+
 # _kb_fill N: entry N with each placeholder asked for in turn, into _kb_cmd.
 _kb_fill() {
   local line f cmd val i
@@ -147,7 +166,9 @@ _kb_fill() {
       done
     else
       _kb_ask "$(printf "$_kb_m_field" "${f[4]}" "${f[4]}")" || return 1
-      val=${_kb_ans:-${f[4]}}
+      # Enter keeps the template's example as written; a typed value is quoted.
+      val=${f[4]}
+      if [[ -n $_kb_ans ]]; then _kb_quote "$_kb_ans" "${f[5]}"; val=$_kb_q; fi
     fi
     cmd=${cmd//"${f[3]}"/"$val"}
   done

@@ -160,6 +160,24 @@ function _kb_menu
 end
 
 # _kb_fill N: entry N with each placeholder asked for in turn, into $_kb_cmd.
+# _kb_quote VALUE WHERE: VALUE as one word of the command where its field stands (bare,
+# inside '…' or inside "…"). The lookup page's Copy button quotes for sh; fish reads
+# '…' and \' the same way, but inside "…" only \\, \" and \$ are escapes.
+function _kb_quote --argument-names v where
+    switch $where
+        case "'"
+            string replace -a -- "'" "'\\''" $v
+        case '"'
+            string replace -a -- '\\' '\\\\' $v | string replace -a -- '"' '\\"' | string replace -a -- '$' '\\$'
+        case '*'
+            if string match -qr '^[A-Za-z0-9_@%+=:,./-]+$' -- $v
+                printf '%s\n' $v
+            else
+                printf "'%s'\n" (string replace -a -- "'" "'\\''" $v)
+            end
+    end
+end
+
 function _kb_fill
     set -l f (string split \x1f -- $_kb_E[$argv[1]])
     if test $f[3] != 1
@@ -189,8 +207,9 @@ function _kb_fill
             end
         else
             _kb_ask (printf $_kb_m_field $p[5] $p[5]); or return 1
-            set val $_kb_ans
-            test -n "$val"; or set val $p[5]
+            # Enter keeps the template's example as written; a typed value is quoted.
+            set val $p[5]
+            test -n "$_kb_ans"; and set val (_kb_quote $_kb_ans "$p[6]")
         end
         set cmd (string replace -a -- $p[4] $val $cmd)
     end

@@ -131,6 +131,26 @@ _kb_menu() {
   fi
 }
 
+# _kb_quote VALUE WHERE: VALUE as one word of the command where its field stands (bare,
+# inside '…' or inside "…"), into REPLY. The rules of the lookup page's Copy button
+# (lookup/placeholders.py): what is typed is a value, never more shell.
+_kb_quote() {
+  emulate -L zsh
+  local v=$1 sq="'\\''" bs='\'
+  case $2 in
+  (\') REPLY=${v//\'/$sq} ;;
+  (\")
+    v=${v//$bs/$bs$bs}
+    v=${v//\"/$bs\"}
+    v=${v//\$/$bs\$}
+    REPLY=${v//\`/$bs\`}
+    ;;
+  (*)
+    if [[ $v =~ '^[A-Za-z0-9_@%+=:,./-]+$' ]]; then REPLY=$v; else REPLY="'${v//\'/$sq}'"; fi
+    ;;
+  esac
+}
+
 # _kb_fill N: entry N with each placeholder asked for in turn, into _kb_cmd.
 _kb_fill() {
   emulate -L zsh
@@ -155,7 +175,9 @@ _kb_fill() {
       done
     else
       _kb_ask "$(printf $_kb_m_field $reply[5] $reply[5])" || return 1
-      val=${_kb_ans:-$reply[5]}
+      # Enter keeps the template's example as written; a typed value is quoted.
+      val=$reply[5]
+      if [[ -n $_kb_ans ]]; then _kb_quote $_kb_ans "$reply[6]"; val=$REPLY; fi
     fi
     cmd=${cmd//"$reply[4]"/$val}
   done
