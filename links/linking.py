@@ -40,7 +40,11 @@ def resolve(names: list[str]) -> dict[str, Note]:
     left = [n for k, n in wanted.items() if k not in found]
     if left:
         lowered = [n.lower() for n in left]
-        for note in Note.objects.annotate(t=Lower("title")).filter(t__in=lowered).only("pk", "slug", "title"):
+        notes = Note.objects.annotate(t=Lower("title")).filter(t__in=lowered).only("pk", "slug", "title")
+        # Titles that differ only in case ("new", "New"): the one spelt as linked wins,
+        # then the oldest.
+        exact = set(left)
+        for note in sorted(notes, key=lambda n: (n.title not in exact, n.pk)):
             found.setdefault(normalize(note.title), note)
     left = [n for k, n in wanted.items() if k not in found]
     if left:

@@ -103,6 +103,14 @@ def test_the_resolver_redirects_or_offers_to_create(client, editor_client, make_
     assert client.get("/wiki/Nothing%20here/").status_code == 404
 
 
+def test_titles_that_differ_only_in_case_link_to_the_one_spelt_so(client, make_note):
+    lower = make_note(title="Deploy", slug="deploy-a", body="x")
+    upper = make_note(title="DEPLOY", slug="deploy-b", body="x")
+    assert client.get("/wiki/DEPLOY/")["Location"] == upper.get_absolute_url()
+    assert client.get("/wiki/Deploy/")["Location"] == lower.get_absolute_url()
+    assert client.get("/wiki/deploy/")["Location"] == lower.get_absolute_url()  # no exact one: the oldest
+
+
 def test_links_to_notes_made_by_a_bulk_import_heal_on_view(client, make_note):
     source = make_note(title="Index", slug="index", body="[[tar]]")
     Note.objects.bulk_create([Note(title="tar", slug="tar", body="x", body_html="<p>x</p>")])
