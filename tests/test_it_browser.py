@@ -23,3 +23,17 @@ def test_it_focuses_search_with_slash(page, make_note):
     page.goto("/")
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.name") == "q"
+
+
+@pytest.mark.parametrize("anchor", ["setup-1", "setup_1"])  # GitHub's id, and kb's earlier one
+def test_a_heading_link_shows_the_heading_below_the_sticky_header(page, make_note, anchor):
+    filler = "".join(f"段落 {i}\n\n" for i in range(60))
+    note = make_note(title="長いページ", body=f"## Setup\n\n{filler}## Setup\n\n最後\n\n{filler}")
+    page.set_viewport_size({"width": 1000, "height": 600})
+    page.goto(f"{note.get_absolute_url()}#{anchor}")
+    heading = page.locator("h2#setup-1")
+    expect(heading).to_be_visible()
+    page.wait_for_timeout(200)
+    header = page.locator("header.site").bounding_box()
+    top = heading.bounding_box()["y"]
+    assert header["y"] + header["height"] <= top < 300, (header, top)
