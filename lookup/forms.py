@@ -15,6 +15,7 @@ from lookup.models import (
     Entry,
 )
 from notes.forms import check_tag_limits
+from notes.frontmatter import tag_name
 from notes.models import Note
 
 
@@ -70,7 +71,7 @@ class EntryForm(forms.Form):
 
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data["tags"].replace("、", ",").replace(",", " ")
-        tags = [t.lower() for t in raw.split() if t]
+        tags = [tag_name(t).lower() for t in raw.split() if t]
         check_tag_limits(tags, MAX_TAG_CHARS, MAX_TAGS)
         return tags
 

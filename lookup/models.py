@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -50,7 +52,8 @@ class EntryQuerySet(models.QuerySet):
         return qs
 
     def tagged(self, tag: str) -> EntryQuerySet:
-        return self.filter(tags__contains=[tag.lower()])
+        # Entry tags are stored NFKC and lower case (lookup.forms): /cheatsheet/ＤＩＳＫ/ is disk's.
+        return self.filter(tags__contains=[unicodedata.normalize("NFKC", tag).strip().lower()])
 
     def of_note(self, note) -> EntryQuerySet:
         return self.filter(note=note).order_by("position", "pk")

@@ -51,7 +51,7 @@ def tag_names(tags: list[str]) -> list[str]:
 
     query = Tag.objects.none()
     for tag in tags:
-        query = query | Tag.objects.filter(name__iexact=tag)
+        query = query | Tag.objects.filter(name__iexact=frontmatter.tag_name(tag))
     return list(query.values_list("name", flat=True))
 
 

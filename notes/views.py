@@ -6,8 +6,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import Count
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from history import revisions
 from history.diff import diff
 from history.models import Revision
 from notes.forms import NoteForm
+from notes.frontmatter import tag_name
 from notes.media import serve_media
 from notes.models import Note
 
@@ -185,7 +186,14 @@ def note_list(request: HttpRequest) -> HttpResponse:
 
 @read_required
 def tag_detail(request: HttpRequest, tag: str) -> HttpResponse:
-    tag_obj = get_object_or_404(Tag, slug=tag)
+    tag_obj = Tag.objects.filter(slug=tag).first()
+    if tag_obj is None:
+        # /tags/DOCKER/ or a tag's name (ＤＯＣＫＥＲ, lang:ja) as typed: its page, if it has one.
+        name = tag_name(tag)
+        found = Tag.objects.filter(Q(slug__iexact=name) | Q(name__iexact=name)).first()
+        if found is None:
+            raise Http404(_("No tag is named %(tags)s.") % {"tags": tag})
+        return redirect("tag_detail", tag=found.slug)
     notes = Note.objects.shown().filter(tags=tag_obj).order_by("title", "pk").prefetch_related("tags")
     page = _page(request, notes)
     return render(request, "notes/tag.html", {"tag": tag_obj, "page": page, "notes": page.object_list})

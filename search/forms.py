@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from taggit.models import Tag
 
+from notes.frontmatter import tag_name
+
 Q_MAX = 500
 PAGE_MAX = 1000
 
@@ -14,7 +16,8 @@ def tag_slug(value: str) -> str:
     (its name, in any case): `tag=lang:ja` and `tag=lang-ja` filter alike."""
     if not value or Tag.objects.filter(slug=value).exists():
         return value
-    return Tag.objects.filter(name__iexact=value).values_list("slug", flat=True).first() or value
+    name = tag_name(value)  # as stored: ＤＯＣＫＥＲ is docker
+    return Tag.objects.filter(name__iexact=name).values_list("slug", flat=True).first() or value
 
 
 class SearchForm(forms.Form):

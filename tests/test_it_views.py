@@ -286,3 +286,22 @@ def test_tags_typed_in_full_width_are_the_same_tag(editor_client):
     from notes.frontmatter import tags_from
 
     assert tags_from(["ＤＯＣＫＥＲ", "docker", " ログ "]) == ["DOCKER", "ログ"]
+
+
+def test_every_tag_filter_takes_a_tag_as_people_type_it(editor_client, client, make_note, kb_admin):
+    make_note(title="イメージ", body="`docker images`\n", tags=["docker", "lang:ja"])
+    assert client.get("/tags/DOCKER/")["Location"] == "/tags/docker/"
+    assert client.get("/tags/ＤＯＣＫＥＲ/")["Location"] == "/tags/docker/"
+    assert client.get("/tags/lang:ja/")["Location"] == "/tags/langja/"
+    assert client.get("/tags/nothing/").status_code == 404
+    assert client.get("/api/search", {"q": "イメージ", "tag": "ＤＯＣＫＥＲ"}).json()["count"] == 1
+    editor_client.post(
+        "/lookup/new/", {"tasks": "ディスクを見る", "command": "df -h", "tags": "ops、ＤＩＳＫ"}
+    )
+    from lookup.models import Entry
+
+    assert Entry.objects.get(command="df -h").tags == ["ops", "disk"]
+    assert "df -h" in client.get("/cheatsheet/ＤＩＳＫ/").content.decode()
+    editor_client.force_login(kb_admin)
+    response = editor_client.get("/export/", {"download": "1", "tag": "ＤＯＣＫＥＲ"})
+    assert response["Content-Type"] == "application/zip"
