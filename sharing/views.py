@@ -71,6 +71,9 @@ def _gone(request: HttpRequest) -> HttpResponse:
 
 
 _WIKILINK_RE = re.compile(r'<a class="wikilink"[^>]*>(.*?)</a>', re.S)
+# A link written into the site as Markdown ([text](/notes/x/), ../x): text only, as above.
+# Links elsewhere (https:, mailto:) and to the page's own headings (#…) stay.
+_SITE_LINK_RE = re.compile(r'<a href="(?!https?:|mailto:|#)[^"]*"[^>]*>(.*?)</a>', re.S)
 
 
 def shared_note(request: HttpRequest, token: str) -> HttpResponse:
@@ -84,6 +87,7 @@ def shared_note(request: HttpRequest, token: str) -> HttpResponse:
     html = note.body_html.replace(f'src="{media}', f'src="{link.get_absolute_url()}media/')
     # [[wiki links]] lead into the site, which a link's reader may not see: keep their text only.
     html = _WIKILINK_RE.sub(r'<span class="wikilink">\1</span>', html)
+    html = _SITE_LINK_RE.sub(r"<span>\1</span>", html)
     context = {"note": note, "link": link, "body_html": html, "diagrams": 'class="mermaid-diagram"' in html}
     return _private(render(request, "sharing/shared.html", context))
 

@@ -125,8 +125,15 @@ def test_a_shared_page_keeps_wiki_link_text_but_links_nowhere_in_the_site(client
     from sharing.models import ShareLink
 
     make_note(title="Other", slug="other", body="private neighbour")
-    note = make_note(title="Shared", slug="shared", body="See [[Other]] and [[Nobody yet]].")
+    note = make_note(
+        title="Shared",
+        slug="shared",
+        body="See [[Other]] and [[Nobody yet]], [the other](/notes/other/), [up](../other/),\n"
+        "[docs](https://example.com/docs) and [below](#below).\n\n## Below\n",
+    )
     link = ShareLink.create(note, user=editor, days=None)
     page = client.get(link.get_absolute_url()).content.decode()
     assert '<span class="wikilink">Other</span>' in page
     assert "/wiki/" not in page and 'href="/notes/other/' not in page
+    assert "<span>the other</span>" in page and 'href="../other/"' not in page
+    assert 'href="https://example.com/docs"' in page and 'href="#below"' in page
