@@ -99,10 +99,16 @@ def _word_patterns(query: Query) -> tuple[re.Pattern[str] | None, re.Pattern[str
 def _spans(norm: str, query: Query) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for needle in (w for w in query.highlights if _is_cjk(w)):
+        # One katakana letter (キー folds to キ) is a word only on its own: not the キ of キャッシュ.
+        alone = len(needle) == 1 and _KATA.match(needle)
         start = norm.find(needle)
         while start >= 0:
-            spans.append((start, start + len(needle)))
-            start = norm.find(needle, start + len(needle))
+            end = start + len(needle)
+            if not alone or not (
+                (start and _KATA.match(norm[start - 1])) or (end < len(norm) and _KATA.match(norm[end]))
+            ):
+                spans.append((start, end))
+            start = norm.find(needle, end)
     words, code = _word_patterns(query)
     if words:
         blanked = _CJK_CHAR.sub(" ", norm)  # one character for one: the spans stay valid

@@ -166,3 +166,11 @@ def test_highlight_of_an_ascii_word_stops_where_japanese_begins():
     )
     done = highlight(text, parse_query("docker "))  # a whole word, not a prefix
     assert done.count("<mark>Docker</mark>") == 2 and "<mark>dockerfile" not in done
+
+
+def test_highlight_of_a_one_letter_katakana_word_is_that_word_only():
+    text = "キャッシュをスキップする。余分なキーを消す。キー: 値"
+    out = highlight(text, parse_query("余分なキー"))
+    assert (
+        out == "キャッシュをスキップする。<mark>余分</mark>な<mark>キー</mark>を消す。<mark>キー</mark>: 値"
+    )
