@@ -43,11 +43,17 @@ class NoteForm(forms.ModelForm):
     )
     # The revision the user started from; a save based on an older one is a
     # conflict (notes.views.note_edit).
-    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # A value that is no revision number (hand-edited, "abc", "-1") counts as none given:
+    # the save then gets the conflict page with its text, not a form with a hidden error.
+    base_revision = forms.CharField(widget=forms.HiddenInput, required=False, max_length=12)
 
     class Meta:
         model = Note
         fields = ["title", "body", "tags"]
+
+    def clean_base_revision(self) -> int | None:
+        value = self.cleaned_data["base_revision"].strip()
+        return int(value) if value.isascii() and value.isdigit() else None
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()

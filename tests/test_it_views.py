@@ -101,8 +101,10 @@ def test_it_edits_a_note(editor_client, make_note):
     edit = {"title": "new", "body": "new body", "tags": "b"}
     # Without the revision it started from, a save could overwrite anyone's: it is shown
     # the conflict page, its text kept, and saving from there goes through.
-    response = editor_client.post(f"/notes/{note.slug}/edit/", edit)
-    assert response.status_code == 409 and "new body" in response.content.decode()
+    for base in [None, "abc", "-1"]:
+        data = edit if base is None else {**edit, "base_revision": base}
+        response = editor_client.post(f"/notes/{note.slug}/edit/", data)
+        assert response.status_code == 409 and "new body" in response.content.decode(), base
     note.refresh_from_db()
     assert note.body == "old body"
     response = editor_client.post(f"/notes/{note.slug}/edit/", {**edit, "base_revision": 1})

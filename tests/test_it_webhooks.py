@@ -128,6 +128,7 @@ def test_it_reports_updates_deletions_and_restores(editor_client, kb_admin, rece
     assert updated["revision"]["number"] == 2
     assert events[2]["note"]["id"] == note.pk and events[2]["url"].endswith(f"/trash/{note.pk}/")
     assert events[3]["editor"]["username"] == "boss"
+    assert events[3]["revision"]["message"] == "削除から復元"  # as history shows it
 
 
 def test_it_sends_only_the_events_a_hook_asked_for(receiver, hook, make_note):

@@ -40,7 +40,8 @@ def payload(event: str, rev: Revision, previous: Revision | None) -> dict:
         "editor": {"username": editor.get_username(), "name": editor.get_full_name()} if editor else None,
         "revision": {
             "number": rev.number,
-            "message": rev.message,
+            # What history shows, also for summaries kb writes itself ("Restored after deletion").
+            "message": rev.summary,
             "created_at": rev.created_at.isoformat(),
             "url": absolute(rev.get_absolute_url()) if event != Event.DELETED else None,
         },
