@@ -45,7 +45,7 @@ class NoteForm(forms.ModelForm):
     # conflict (notes.views.note_edit).
     # A value that is no revision number (hand-edited, "abc", "-1") counts as none given:
     # the save then gets the conflict page with its text, not a form with a hidden error.
-    base_revision = forms.CharField(widget=forms.HiddenInput, required=False, max_length=12)
+    base_revision = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Note
@@ -53,7 +53,7 @@ class NoteForm(forms.ModelForm):
 
     def clean_base_revision(self) -> int | None:
         value = self.cleaned_data["base_revision"].strip()
-        return int(value) if value.isascii() and value.isdigit() else None
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
