@@ -127,10 +127,14 @@ def cheatsheet(request: HttpRequest, tag: str) -> HttpResponse:
     if not entries:
         raise Http404(_("No commands are tagged %(tag)s.") % {"tag": tag})
     groups: list[tuple[object, list[Entry]]] = []
-    for e in in_language(entries[:CHEATSHEET_MAX], (get_language() or "ja").split("-")[0]):
+    viewer = (get_language() or "ja").split("-")[0]
+    for e in in_language(entries[:CHEATSHEET_MAX], viewer):
         if not groups or groups[-1][0] != e.note:
             groups.append((e.note, []))
         groups[-1][1].append(e)
+    # A tldr page in the viewer's language before the other language's page of the same name
+    # (its examples that the viewer's page lacks).
+    groups.sort(key=lambda g: (g[0].title if g[0] else "", _tldr_language(g[0]) not in ("", viewer)))
     context = {
         "tag": tag,
         "groups": groups,

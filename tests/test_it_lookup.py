@@ -344,8 +344,9 @@ def test_an_explanation_shows_its_backticked_words_as_code(editor_client):
         {
             "tasks": "正規表現で探す",
             "command": "grep -E {{pattern}} {{file}}",
-            "explanation": "`regex` を使う <b>",
+            "explanation": "`regex` を使う <b> ``a `b` c``",
         },
     )
     html = editor_client.get("/lookup/", {"q": "正規表現で探す"}).content.decode()
     assert "<code>regex</code>" in html and "&lt;b&gt;" in html and "`regex`" not in html
+    assert "<code>a `b` c</code>" in html  # a double-backtick span, as CommonMark reads it

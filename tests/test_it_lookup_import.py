@@ -112,6 +112,7 @@ def test_cheatsheet_shows_each_command_once_in_the_ui_language(client, fixtures_
     assert ja.count("kbtool list") == 1
     assert "ウィジェット名" in ja and "widget_name" not in ja
     assert "kbtool --version" in ja  # no Japanese entry for it: the English one stands in
+    assert ja.index("ウィジェット名") < ja.index("kbtool --version")  # the viewer's page first
     client.cookies["django_language"] = "en"
     en = client.get("/cheatsheet/kbtool/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert en.count("kbtool list") == 1

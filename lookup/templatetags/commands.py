@@ -39,16 +39,13 @@ def readable_body(note) -> SafeString:
     return mark_safe(_CODE_SPAN_RE.sub(one, body))  # noqa: S308 - sanitized HTML, escaped text
 
 
-_BACKTICKS_RE = re.compile(r"`([^`\n]+)`")
+# A code span as CommonMark writes it: a run of backticks, then the same run (``a `b` c``).
+_CODE_SPAN_TEXT_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 @register.filter
 def code_spans(text: str) -> SafeString:
     """Plain text whose `backticked` words show as code, as the page they came from does
     (tldr's descriptions: "using `regex`es"); everything else is escaped."""
-    parts = _BACKTICKS_RE.split(text)
-    out = [
-        html.escape(p, quote=False) if i % 2 == 0 else f"<code>{html.escape(p, quote=False)}</code>"
-        for i, p in enumerate(parts)
-    ]
-    return mark_safe("".join(out))  # noqa: S308 - every part is escaped
+    escaped = html.escape(text, quote=False)  # leaves backticks as they are
+    return mark_safe(_CODE_SPAN_TEXT_RE.sub(lambda m: f"<code>{m.group(2).strip()}</code>", escaped))  # noqa: S308
