@@ -126,6 +126,8 @@ def _conflict(request: HttpRequest, note: Note, form: NoteForm, current: int) ->
         "conflict": theirs,
         "conflict_diff": diff(theirs.body, mine),
         "title_conflict": theirs.title != form.cleaned_data["title"],
+        # A script's save without base_revision: nobody else need have saved anything.
+        "unknown_base": form.cleaned_data["base_revision"] is None,
     }
     return render(request, "notes/edit.html", context, status=409)
 

@@ -104,7 +104,9 @@ def test_it_edits_a_note(editor_client, make_note):
     for base in [None, "abc", "-1"]:
         data = edit if base is None else {**edit, "base_revision": base}
         response = editor_client.post(f"/notes/{note.slug}/edit/", data)
-        assert response.status_code == 409 and "new body" in response.content.decode(), base
+        page = response.content.decode()
+        assert response.status_code == 409 and "new body" in page, base
+        assert "どの版をもとに編集したかを示していません" in page
     note.refresh_from_db()
     assert note.body == "old body"
     response = editor_client.post(f"/notes/{note.slug}/edit/", {**edit, "base_revision": 1})
