@@ -20,7 +20,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from search.tokenize import STOP_WORDS_EN, normalize, parse_query, singular
+from search.parse import STOP_WORDS_EN, parse_query
+from search.tokenize import normalize, singular
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import unicodedata
 
 from kb.replica import read_connection
 from lookup import placeholders
-from search.tokenize import Query
+from search.parse import Query
 
 # A word is a label when it stands alone as a field's label ({{name}}, {{user}}) in this
 # share of the commands that have fields: 20 of tldr's 22,000, at least LABEL_MIN.

@@ -28,7 +28,8 @@ from django.db.models.expressions import RawSQL
 from lookup import placeholders, presets
 from lookup.fusion import Row
 from lookup.meaning import with_meaning, with_team_twins
-from search.tokenize import STOP_WORDS_EN, Query, Term, normalize, parse_query, whole_words
+from search.parse import STOP_WORDS_EN, Query, Term, parse_query, whole_words
+from search.tokenize import normalize
 from vectors.search import prefetch
 from vectors.words import translated
 

@@ -39,8 +39,8 @@ from taggit.models import Tag, TaggedItem  # noqa: E402
 from notes.models import Note  # noqa: E402
 from search import queries  # noqa: E402
 from search.indexing import reindex_all  # noqa: E402
+from search.parse import parse_query  # noqa: E402
 from search.synonyms import groups  # noqa: E402
-from search.tokenize import parse_query  # noqa: E402
 
 KANJI = (
     "日本語文字検索設定環境変数削除起動停止作成更新確認表示保存読込書込実行処理方法手順原因結果"

@@ -14,14 +14,8 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 
-from search.tokenize import (
-    _CJK,
-    _LONG_VOWEL_RE,
-    _SUBWORD_RE,
-    KATA_CHARS,
-    Query,
-    _is_cjk,
-)
+from search.parse import Query
+from search.tokenize import _CJK, _LONG_VOWEL_RE, _SUBWORD_RE, KATA_CHARS, _is_cjk
 
 MAX_CHARS = 3000  # snippets come from the start of long notes; keeps search pages fast
 _EDGE = re.escape("\"'`()[]{}<>,;!?*|")

@@ -18,10 +18,11 @@ from django.db.models.expressions import RawSQL
 
 from kb.replica import read_connection
 from notes.models import REFERENCE_KEY_PREFIX, Note, hidden_reference_prefixes, twin_key
-from search import fusion, synonyms, tokenize, typos
+from search import fusion, parse, synonyms, typos
 from search.fusion import Evidence, fuse
 from search.highlight import highlight
-from search.tokenize import Query, normalize, parse_query, singular
+from search.parse import Query, parse_query
+from search.tokenize import normalize, singular
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
 from vectors.search import embedded_notes, nearest_chunks, nearest_entries, prefetch
 from vectors.words import translated
@@ -151,7 +152,7 @@ def whole_words(query: Query) -> str | None:
 
     The bigrams of ポート also match インポート; the word itself is indexed as '=ポト'.
     """
-    parts = [tokenize.whole_words(t.tsquery()) for t in query.terms if "'=" in t.tsquery()]
+    parts = [parse.whole_words(t.tsquery()) for t in query.terms if "'=" in t.tsquery()]
     return " & ".join(parts) or None
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from kb.replica import read_alias, read_connection
-from search.tokenize import Query, singular
+from search.parse import Query
+from search.tokenize import singular
 
 # Candidates: trigram neighbours (pg_trgm GIN) plus words of similar length sharing the first
 # two letters, which catches swapped letters that share few trigrams ("dokcer" ~ "docker" is

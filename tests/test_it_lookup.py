@@ -248,7 +248,7 @@ def test_show_finds_what_the_reference_calls_list(client, fixtures_dir):
 
 
 def test_whole_words_keeps_only_the_whole_katakana_word():
-    from search.tokenize import parse_query, whole_words
+    from search.parse import parse_query, whole_words
 
     log, follow = parse_query("ログを追いかけたい").terms
     assert log.tsquery() == "('ログ' | '=ログ')"  # ログ also matches inside ログイン

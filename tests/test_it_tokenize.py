@@ -1,13 +1,8 @@
 """Pure tests of search.tokenize and search.highlight (no database)."""
 
 from search.highlight import highlight
-from search.tokenize import (
-    document_positions,
-    document_terms,
-    normalize,
-    parse_query,
-    to_tsvector_literal,
-)
+from search.parse import parse_query
+from search.tokenize import document_positions, document_terms, normalize, to_tsvector_literal
 
 SYNONYMS = [{"削除", "破棄", "消す", "remove", "delete", "rm"}]
 

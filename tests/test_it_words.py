@@ -9,7 +9,7 @@ from django.core.management import call_command
 from lookup import placeholders, ranking
 from lookup.models import Entry
 from search import fusion, queries
-from search.tokenize import parse_query
+from search.parse import parse_query
 from search.wordforms import forms, japanese_words, plain_form
 from vectors import words
 from vectors.models import WordVector

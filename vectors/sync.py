@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 
 from notes.models import REFERENCE_KEY_PREFIX
-from search.tokenize import STOP_WORDS_EN
+from search.parse import STOP_WORDS_EN
 from search.wordforms import japanese_words
 from vectors.chunking import chunk_note, plain
 

@@ -23,7 +23,7 @@ import numpy as np
 from django.db import DatabaseError
 
 from kb.replica import read_connection
-from search.tokenize import STOP_WORDS_EN, Query
+from search.parse import STOP_WORDS_EN, Query
 from search.wordforms import english_forms, forms
 from vectors.backends import WORD_TABLE, EmbeddingError, UniversalSentenceEncoder, backend
 from vectors.search import query_vectors
