@@ -81,8 +81,15 @@ def _inline(old: list[str], new: list[str]) -> tuple[list[list[Segment]], list[l
     return _split_lines(old_segs), _split_lines(new_segs)
 
 
+def _lines(text: str) -> list[str]:
+    """The text's lines: none for "", and no empty line after a final newline (which
+    showed as an unchanged line 1 → 3 in the diff from nothing to a first version)."""
+    lines = text.split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
 def diff(old_text: str, new_text: str, context: int = CONTEXT) -> Diff:
-    old, new = old_text.split("\n"), new_text.split("\n")
+    old, new = _lines(old_text), _lines(new_text)
     out: list[Line] = []
     added = removed = 0
     matcher = SequenceMatcher(None, old, new, autojunk=False)

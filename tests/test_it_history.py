@@ -131,3 +131,12 @@ def test_it_lists_recent_changes_and_an_atom_feed(client, make_note):
     xml = feed.content.decode()
     assert "<feed" in xml and "変更点 (#2)" in xml and "urn:kb:revision:" in xml
     assert "<b>" not in xml
+
+
+def test_the_diff_from_nothing_shows_only_the_new_lines():
+    from history.diff import diff
+
+    first = diff("", "一行目\n二行目\n")
+    assert [(line.kind, line.new_no) for line in first.lines] == [("ins", 1), ("ins", 2)]
+    assert (first.added, first.removed) == (2, 0)
+    assert not diff("a\nb\n", "a\nb\n").changed
