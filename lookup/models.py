@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import unicodedata
-
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -10,6 +8,8 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
+
+from notes.frontmatter import tag_name
 
 # Limits for what a form, an import or a note's extraction may put in an entry.
 # A real command line is a few hundred characters; a longer one is text pasted
@@ -53,7 +53,7 @@ class EntryQuerySet(models.QuerySet):
 
     def tagged(self, tag: str) -> EntryQuerySet:
         # Entry tags are stored NFKC and lower case (lookup.forms): /cheatsheet/ＤＩＳＫ/ is disk's.
-        return self.filter(tags__contains=[unicodedata.normalize("NFKC", tag).strip().lower()])
+        return self.filter(tags__contains=[tag_name(tag).lower()])
 
     def of_note(self, note) -> EntryQuerySet:
         return self.filter(note=note).order_by("position", "pk")

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from notes import frontmatter, media
 from notes.importing import IMAGE_RE
 from notes.models import Note
+from notes.tags import find_tag
 
 # Where kb keeps images: editor uploads and images copied in by import_notes.
 MEDIA_FOLDERS = ("uploads/", "imported/")
@@ -46,13 +47,8 @@ def select(tags: list[str] | None = None, exclude_tags: list[str] | None = None)
 
 
 def tag_names(tags: list[str]) -> list[str]:
-    """The stored spelling of each tag that exists (tags match case-insensitively)."""
-    from taggit.models import Tag
-
-    query = Tag.objects.none()
-    for tag in tags:
-        query = query | Tag.objects.filter(name__iexact=frontmatter.tag_name(tag))
-    return list(query.values_list("name", flat=True))
+    """The stored spelling of each tag that exists, however it was typed (notes.tags)."""
+    return [tag.name for tag in map(find_tag, tags) if tag is not None]
 
 
 def _media_file(url_path: str) -> bytes | None:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import DataError, IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,10 +18,11 @@ from accounts.access import admin_required, edit_required, read_required
 from history import revisions
 from history.diff import diff
 from history.models import Revision
+from notes import exporting
 from notes.forms import NoteForm
-from notes.frontmatter import tag_name
 from notes.media import serve_media
 from notes.models import Note
+from notes.tags import find_tag
 
 
 def _tag_cloud():
@@ -188,14 +189,11 @@ def note_list(request: HttpRequest) -> HttpResponse:
 
 @read_required
 def tag_detail(request: HttpRequest, tag: str) -> HttpResponse:
-    tag_obj = Tag.objects.filter(slug=tag).first()
+    tag_obj = find_tag(tag)
     if tag_obj is None:
-        # /tags/DOCKER/ or a tag's name (ＤＯＣＫＥＲ, lang:ja) as typed: its page, if it has one.
-        name = tag_name(tag)
-        found = Tag.objects.filter(Q(slug__iexact=name) | Q(name__iexact=name)).first()
-        if found is None:
-            raise Http404(_("No tag is named %(tags)s.") % {"tags": tag})
-        return redirect("tag_detail", tag=found.slug)
+        raise Http404(_("No tag is named %(tags)s.") % {"tags": tag})
+    if tag_obj.slug != tag:  # /tags/DOCKER/, /tags/ＤＯＣＫＥＲ/, /tags/lang:ja/: the tag's own page
+        return redirect("tag_detail", tag=tag_obj.slug)
     notes = Note.objects.shown().filter(tags=tag_obj).order_by("title", "pk").prefetch_related("tags")
     page = _page(request, notes)
     return render(request, "notes/tag.html", {"tag": tag_obj, "page": page, "notes": page.object_list})
@@ -225,8 +223,6 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
 @admin_required
 def export_page(request: HttpRequest) -> HttpResponse:
     """The admins' download button: every note (or a tag's) with its images, as one zip."""
-    from notes import exporting
-
     tags = [t for t in request.GET.getlist("tag") if t.strip()]
     exclude = [t for t in request.GET.getlist("exclude_tag") if t.strip()]
     error = ""
@@ -252,8 +248,6 @@ def export_page(request: HttpRequest) -> HttpResponse:
 
 
 def _zip_response(notes) -> FileResponse:
-    from notes import exporting
-
     export = exporting.build(notes)
     # Spills to disk past a few MB, so a large export does not sit in memory.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)

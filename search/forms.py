@@ -3,21 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from taggit.models import Tag
 
-from notes.frontmatter import tag_name
+from notes.tags import find_tag
 
 Q_MAX = 500
 PAGE_MAX = 1000
 
 
 def tag_slug(value: str) -> str:
-    """The slug of a tag given as kb's links write it (its slug) or as the API returns it
-    (its name, in any case): `tag=lang:ja` and `tag=lang-ja` filter alike."""
-    if not value or Tag.objects.filter(slug=value).exists():
-        return value
-    name = tag_name(value)  # as stored: ＤＯＣＫＥＲ is docker
-    return Tag.objects.filter(name__iexact=name).values_list("slug", flat=True).first() or value
+    """The slug of a tag given as kb's links write it or as the API returns it (its name):
+    `tag=lang:ja` and `tag=langja` filter alike. An unknown tag stays as given (no results)."""
+    tag = find_tag(value)
+    return tag.slug if tag else value
 
 
 class SearchForm(forms.Form):
