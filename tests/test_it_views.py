@@ -292,6 +292,38 @@ def test_tags_typed_in_full_width_are_the_same_tag(editor_client):
     assert tags_from(["ＤＯＣＫＥＲ", "docker", " ログ "]) == ["DOCKER", "ログ"]
 
 
+def test_tags_stored_apart_by_earlier_kb_are_merged(make_note, client):
+    """Earlier kb kept ＤＯＣＫＥＲ apart from docker; the migrations make them one tag, and the
+    note's lookup entries are found on the cheatsheet of the one tag."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+    from taggit.models import Tag, TaggedItem
+
+    from lookup.models import Entry
+
+    note = make_note(title="古い", body="`docker ps` で一覧\n", tags=["docker"])
+    other = make_note(title="別", body="y\n", tags=[])
+    wide = Tag.objects.create(name="ＤＯＣＫＥＲ", slug="docker-2")
+    TaggedItem.objects.create(tag=wide, content_object=note)
+    TaggedItem.objects.create(tag=wide, content_object=other)
+    Entry.objects.filter(note=note).update(tags=["ｄｏｃｋｅｒ", "docker", " Ｗｅｂ "])
+    assert note.lookup_entries.exists()
+
+    importlib.import_module("notes.migrations.0004_merge_width_duplicate_tags").merge(apps, None)
+    with connection.cursor() as cursor:
+        cursor.execute(importlib.import_module("lookup.migrations.0007_nfkc_entry_tags").SQL)
+
+    assert list(Tag.objects.values_list("name", flat=True)) == ["docker"]
+    assert list(note.tags.names()) == ["docker"]
+    assert list(other.tags.names()) == ["docker"]
+    assert {tuple(tags) for tags in Entry.objects.filter(note=note).values_list("tags", flat=True)} == {
+        ("docker", "web")
+    }
+    assert "docker ps" in client.get("/cheatsheet/docker/").content.decode()
+
+
 def test_every_tag_filter_takes_a_tag_as_people_type_it(editor_client, client, make_note, kb_admin):
     make_note(title="イメージ", body="`docker images`\n", tags=["docker", "lang:ja"])
     assert client.get("/tags/DOCKER/")["Location"] == "/tags/docker/"
