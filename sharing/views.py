@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import edit_required
 from audit import log as audit
@@ -44,9 +44,14 @@ def share_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @edit_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def share_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    link = get_object_or_404(ShareLink.objects.select_related("note"), pk=pk)
+    link = get_object_or_404(ShareLink.objects.select_related("note", "created_by"), pk=pk)
+    if request.method == "GET":
+        # A revoked link cannot be brought back (whoever holds it needs a new one): ask first.
+        if link.revoked_at is not None:
+            return redirect(link.note.get_absolute_url() + "#share")
+        return render(request, "sharing/revoke.html", {"link": link, "note": link.note})
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])

@@ -85,6 +85,23 @@ def test_it_ends_access_at_once_when_revoked(anon, editor_client, note, private)
     assert "無効" in editor_client.get("/notes/incident/").content.decode()
 
 
+def test_revoking_asks_first_and_cancel_keeps_the_link(anon, editor_client, user, note, private):
+    link = _create(editor_client, note)
+    page = editor_client.get(f"/share/{link.pk}/revoke/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "この共有リンクを無効にしますか？" in text and "元には戻せません" in text
+    assert 'href="/notes/incident/#share"' in text  # Cancel
+    link.refresh_from_db()
+    assert link.revoked_at is None and anon.get(link.get_absolute_url()).status_code == 200
+    reader = Client()
+    reader.force_login(user)
+    assert reader.get(f"/share/{link.pk}/revoke/").status_code == 403
+    assert editor_client.post(f"/share/{link.pk}/revoke/").status_code == 302
+    # Asking again for a revoked link goes back to the note.
+    assert editor_client.get(f"/share/{link.pk}/revoke/")["Location"] == "/notes/incident/#share"
+
+
 def test_it_expires(anon, editor_client, note, private):
     link = _create(editor_client, note, days="7")
     assert timedelta(days=6) < link.expires_at - timezone.now() <= timedelta(days=7)

@@ -37,7 +37,9 @@ def test_it_shares_one_note_with_a_stranger_until_revoked(page, stranger, login,
     stranger.goto("/notes/salaries/")
     assert "/accounts/login/" in stranger.url
 
-    page.click("#share button:has-text('無効にする')")
+    page.click("#share a:has-text('無効にする…')")
+    assert page.locator("h1").inner_text() == "この共有リンクを無効にしますか？"
+    page.click("main button:has-text('無効にする')")
     page.wait_for_selector("#share li.dead")
     stranger.goto(url)
     assert stranger.locator("h1").inner_text() == "このリンクは使えません"
