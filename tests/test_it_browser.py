@@ -37,3 +37,23 @@ def test_a_heading_link_shows_the_heading_below_the_sticky_header(page, make_not
     header = page.locator("header.site").bounding_box()
     top = heading.bounding_box()["y"]
     assert header["y"] + header["height"] <= top < 300, (header, top)
+
+
+def test_the_admin_pages_fit_a_phone(page, login, kb_admin, make_note):
+    """375 px wide: no page scrolls sideways, and the webhook address takes the width."""
+    from sharing.models import ShareLink
+    from webhooks.models import Webhook
+
+    note = make_note(title="手順", slug="steps", body="## 手順\n\n`docker ps`\n", tags=["docker"])
+    ShareLink.create(note, user=kb_admin, days=None)
+    long_url = "https://chat.example.com/hooks/" + "a" * 80
+    Webhook.objects.create(name="chat", url=long_url, events=["note.created"])
+    page.set_viewport_size({"width": 375, "height": 700})
+    login(page, "boss")
+    link = ShareLink.objects.get()
+    for url in ["/webhooks/", "/notes/steps/", f"/share/{link.pk}/revoke/", "/accounts/tokens/", "/audit/"]:
+        page.goto(url)
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        assert width <= 375, (url, width)
+    page.goto("/webhooks/")
+    assert page.locator("#id_url").bounding_box()["width"] > 300
