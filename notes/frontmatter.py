@@ -6,6 +6,7 @@ export gives byte-identical files.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import yaml
@@ -45,19 +46,24 @@ class NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def split(text: str) -> tuple[dict | None, str]:
-    """Return (metadata or None, body). The body is everything after the closing fence."""
+def _split_raw(text: str) -> tuple[str | None, str]:
+    """(the front matter's text or None, body)."""
     if not text.startswith(FENCE + "\n"):
         return None, text
     end = text.find("\n" + FENCE + "\n", len(FENCE))
     if end == -1:
         if text.endswith("\n" + FENCE) or text.rstrip("\n").endswith("\n" + FENCE):
             end = text.rfind("\n" + FENCE)
-            head, body = text[len(FENCE) + 1 : end], ""
-        else:
-            raise FrontMatterError("front matter is not closed by a '---' line")
-    else:
-        head, body = text[len(FENCE) + 1 : end], text[end + len(FENCE) + 2 :]
+            return text[len(FENCE) + 1 : end], ""
+        raise FrontMatterError("front matter is not closed by a '---' line")
+    return text[len(FENCE) + 1 : end], text[end + len(FENCE) + 2 :]
+
+
+def split(text: str) -> tuple[dict | None, str]:
+    """Return (metadata or None, body). The body is everything after the closing fence."""
+    head, body = _split_raw(text)
+    if head is None:
+        return None, body
     if len(head) > MAX_FRONT_MATTER_CHARS:
         raise FrontMatterError(f"front matter is longer than {MAX_FRONT_MATTER_CHARS} characters")
     try:
@@ -119,6 +125,40 @@ KB_KEYS = frozenset({"title", "slug", "tags"})
 def dump_extra(meta: dict) -> str:
     """YAML for the keys kb does not read, in their order ('' when there are none)."""
     return yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) if meta else ""
+
+
+# A top-level key of a block mapping: `author:`, `"odd key":`, `date: 2024-01-02`.
+_TOP_KEY_RE = re.compile(r"""^(?:"([^"]*)"|'([^']*)'|([^\s#'"{}\[\]\-?:][^:]*?|-[^\s:][^:]*?))\s*:(?:\s|$)""")
+
+
+def extra_source(text: str, meta: dict) -> str:
+    """The keys kb does not read, as the file wrote them: `yes`, `~`, `0755`, comments and
+    dates come back on export exactly, where dumping the parsed values would rewrite them.
+    Falls back to dump_extra when the front matter is not one key per line (flow style)."""
+    extra = {k: v for k, v in meta.items() if k not in KB_KEYS}
+    if not extra:
+        return ""
+    head, _ = _split_raw(text)
+    blocks: list[tuple[str | None, list[str]]] = []
+    pending: list[str] = []  # comments and blank lines: they go with the key below them
+    for line in (head or "").split("\n"):
+        m = _TOP_KEY_RE.match(line)
+        if m:
+            blocks.append((next(g for g in m.groups() if g is not None), pending + [line]))
+            pending = []
+        elif blocks and line[:1] not in ("", "#"):
+            blocks[-1][1].append(line)  # a value's own lines: indented, or `- item`
+        else:
+            pending.append(line)
+    if blocks:
+        blocks[-1][1].extend(pending)
+    kept = "\n".join(line for key, lines in blocks if key not in KB_KEYS for line in lines).strip("\n")
+    source = kept + "\n" if kept else ""
+    try:
+        same = yaml.load(source, Loader=NoAliasLoader) == extra  # noqa: S506 - safe loader
+    except yaml.YAMLError:
+        same = False
+    return source if same else dump_extra(extra)
 
 
 def dump(title: str, slug: str, tags: list[str], body: str, extra: str = "") -> str:

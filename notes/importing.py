@@ -154,9 +154,14 @@ def parse_file(text: str, key: str, fallback_title: str) -> ParsedNote:
             raise BadFile(frontmatter.cut(f"slug {slug!r} may only hold letters, digits, '-' and '_'"))
         if slug in RESERVED:
             raise BadFile(f"slug {slug!r} is taken by a page of its own (/notes/{slug}/); choose another")
-    extra = {k: v for k, v in meta.items() if k not in frontmatter.KB_KEYS}
     return ParsedNote(
-        title, body, tags, slug, None if slug else key, front_matter=frontmatter.dump_extra(extra), source=key
+        title,
+        body,
+        tags,
+        slug,
+        None if slug else key,
+        front_matter=frontmatter.extra_source(text, meta),
+        source=key,
     )
 
 
@@ -293,8 +298,23 @@ def markdown_files(paths: list[Path]) -> list[tuple[Path, str, Path]]:
     return found
 
 
+def _claim(parsed: list[ParsedNote], name: str, claimed: dict[str, str]) -> None:
+    """Refuse a file whose slug another file of this import already has: the second would
+    silently replace the first note."""
+    for note in parsed:
+        if note.slug and claimed.get(note.slug, name) != name:
+            raise BadFile(
+                f"slug {note.slug!r} is also the slug of {claimed[note.slug]}, imported just before:"
+                " give one of the two files another slug"
+            )
+    for note in parsed:
+        if note.slug:
+            claimed[note.slug] = name
+
+
 def import_paths(paths: list[Path], *, split: bool = False, author=None) -> Report:
     report = Report()
+    claimed: dict[str, str] = {}  # slug -> the file of this import that has it
     for path, key, root in markdown_files(paths):
         name = str(path)
         try:
@@ -311,6 +331,7 @@ def import_paths(paths: list[Path], *, split: bool = False, author=None) -> Repo
                     raise BadFile("no '##' sections to split into notes")
             else:
                 parsed = [parse_file(text, key, path.stem)]
+            _claim(parsed, name, claimed)
             with transaction.atomic():
                 for note in parsed:
                     _copy_images(note, path, report, name, root)

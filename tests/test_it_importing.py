@@ -134,6 +134,48 @@ def test_front_matter_kb_does_not_read_comes_back_on_export(tmp_path):
     assert "佐藤" in Note.objects.get().front_matter
 
 
+def test_extra_front_matter_comes_back_as_written(tmp_path):
+    """Values YAML would rewrite (`yes`, `~`, `0755`, a timestamp, a comment) come back exactly."""
+    source = tmp_path / "in"
+    source.mkdir()
+    head = (
+        "# written by the wiki export\nauthor: 山田  # the owner\ndraft: yes\nparent: ~\nmode: 0755\n"
+        "updated: 2024-01-02T03:04:05\naliases:\n  - old-name\n"
+    )
+    (source / "x.md").write_text(
+        f"---\ntitle: 手順\n{head}slug: tejun\ntags: [a]\n---\n本文\n", encoding="utf-8"
+    )
+    assert import_paths([source]).errors == []
+    out = tmp_path / "out"
+    export_notes(out)
+    text = (out / "tejun.md").read_text(encoding="utf-8")
+    assert text == f"---\ntitle: 手順\nslug: tejun\ntags:\n- a\n{head}---\n本文\n"
+    assert import_paths([out]).unchanged == ["手順"]
+    # Flow style has no lines of its own per key: the keys are written out again instead.
+    (source / "x.md").write_text(
+        "---\n{title: 手順, slug: tejun, author: 山田}\n---\n本文\n", encoding="utf-8"
+    )
+    import_paths([source])
+    assert Note.objects.get().front_matter == "author: 山田\n"
+
+
+def test_two_files_with_one_slug_are_refused_not_merged(tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.md").write_text(
+        "---\ntitle: 一つ目\nslug: same\ntags: [x]\n---\n最初の本文\n", encoding="utf-8"
+    )
+    (source / "b.md").write_text("---\ntitle: 二つ目\nslug: same\n---\n別の本文\n", encoding="utf-8")
+    report = import_paths([source])
+    assert report.created == ["一つ目"] and report.updated == []
+    [(name, reason)] = report.errors
+    assert name.endswith("b.md") and "'same'" in reason and "a.md" in reason
+    note = Note.objects.get(slug="same")
+    assert (note.title, note.body, list(note.tags.names())) == ("一つ目", "最初の本文\n", ["x"])
+    # Another run may update it: the rule is one file per slug in one import.
+    assert import_paths([source / "b.md"]).updated == ["二つ目"]
+
+
 def test_the_commands_report_and_fail_on_bad_files(fixtures_dir, capsys):
     with pytest.raises(CommandError, match="3 file"):
         call_command("import_notes", str(fixtures_dir / "import"))
