@@ -23,22 +23,34 @@ MAX_ENTRIES = 100_000
 WIKI_CHROME = {"_Sidebar.md", "_Footer.md", "_Header.md"}
 
 
-def _safe_name(info: zipfile.ZipInfo) -> PurePosixPath | None:
+UNSAFE = "skipped: its path leads outside the zip's folder"
+LINK = "skipped: a symbolic link"
+OTHER = "other"  # neither Markdown nor an image: counted, not named one by one
+
+
+def _safe_name(info: zipfile.ZipInfo) -> tuple[PurePosixPath | None, str]:
+    """The entry's path to unpack, or None and why it is left out ('' for what is never a note)."""
     name = PurePosixPath(info.filename.replace("\\", "/"))
-    if info.is_dir() or name.is_absolute() or ".." in name.parts or not name.parts:
-        return None
+    if info.is_dir() or not name.parts:
+        return None, ""
+    if name.is_absolute() or ".." in name.parts:
+        return None, UNSAFE
     if stat.S_ISLNK(info.external_attr >> 16):
-        return None
+        return None, LINK
     # Finder's resource forks and hidden files are not notes.
     if name.parts[0] == "__MACOSX" or any(part.startswith(".") for part in name.parts):
-        return None
-    if name.suffix.lower() not in UNPACKED or name.name in WIKI_CHROME:
-        return None
-    return name
+        return None, ""
+    if name.name in WIKI_CHROME:
+        return None, ""
+    if name.suffix.lower() not in UNPACKED:
+        return None, OTHER
+    return name, ""
 
 
-def unpack(path: Path, into: Path) -> int:
-    """Unpack the notes and images of the zip at ``path``; return how many files."""
+def unpack(path: Path, into: Path, warnings: list[tuple[str, str]] | None = None) -> int:
+    """Unpack the notes and images of the zip at ``path``; return how many files.
+
+    Entries left out for safety are named in ``warnings``; other files are counted there."""
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
@@ -48,10 +60,14 @@ def unpack(path: Path, into: Path) -> int:
         if len(entries) > MAX_ENTRIES:
             raise BadFile(f"more than {MAX_ENTRIES} files in the zip")
         budget = settings.KB_IMPORT_MAX_BYTES
-        count = 0
+        count = others = 0
         for info in entries:
-            name = _safe_name(info)
+            name, why = _safe_name(info)
             if name is None:
+                if why == OTHER:
+                    others += 1
+                elif why and warnings is not None:
+                    warnings.append((f"{path.name}:{info.filename}", why))
                 continue
             # Declared sizes can lie: count what is actually read.
             dest = into.joinpath(*name.parts)
@@ -63,14 +79,18 @@ def unpack(path: Path, into: Path) -> int:
                         raise BadFile(f"the zip unpacks to more than {settings.KB_IMPORT_MAX_BYTES} bytes")
                     out.write(chunk)
             count += 1
+        if others and warnings is not None:
+            what = "1 file that is" if others == 1 else f"{others} files that are"
+            warnings.append((path.name, f"{what} neither Markdown nor an image not imported"))
         return count
 
 
 def import_zip(path: Path, *, split: bool = False, author=None) -> Report:
     with tempfile.TemporaryDirectory(prefix="kb-import-") as tmp:
         root = Path(tmp)
+        skipped: list[tuple[str, str]] = []
         try:
-            unpack(path, root)
+            unpack(path, root, skipped)
         except (BadFile, zipfile.BadZipFile, OSError) as exc:
             report = Report()
             report.errors.append((str(path), str(exc)))
@@ -82,5 +102,5 @@ def import_zip(path: Path, *, split: bool = False, author=None) -> Report:
     def rename(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return [(name.replace(prefix, f"{path.name}:", 1), message) for name, message in entries]
 
-    report.errors, report.warnings = rename(report.errors), rename(report.warnings)
+    report.errors, report.warnings = rename(report.errors), skipped + rename(report.warnings)
     return report

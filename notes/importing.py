@@ -254,7 +254,10 @@ def _tag_key(names) -> list[str]:
 
 def _save(parsed: ParsedNote, report: Report, author) -> None:
     if len(parsed.body) > settings.KB_MAX_BODY_CHARS:
-        raise BadFile(f"'{parsed.title}' is longer than {settings.KB_MAX_BODY_CHARS} characters")
+        raise BadFile(
+            f"the body of '{parsed.title}' is {len(parsed.body):,} characters; the limit is"
+            f" {settings.KB_MAX_BODY_CHARS:,} (KB_MAX_BODY_CHARS)"
+        )
     # A --split file's "# title" becomes a tag: the same limit as front matter tags.
     for tag in parsed.tags:
         if len(tag) > frontmatter.MAX_TAG_CHARS:

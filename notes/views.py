@@ -212,7 +212,8 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
 def markdown_preview(request: HttpRequest) -> HttpResponse:
     from notes.markdown import render_html
 
-    content = request.POST.get("content", "")
+    # Counted as saving counts it (NoteForm.clean_body): browsers send each line break as CRLF.
+    content = request.POST.get("content", "").replace("\r\n", "\n")
     if len(content) > settings.KB_MAX_BODY_CHARS:
         # The same limit as saving: a preview is never more work than a save.
         message = _("The body is longer than %(limit)d characters.") % {"limit": settings.KB_MAX_BODY_CHARS}

@@ -179,6 +179,13 @@ def test_it_refuses_what_a_hostile_zip_tries(tmp_path, settings):
     report = import_zip(evil)
     assert report.errors == []
     assert list(Note.objects.values_list("title", flat=True)) == ["ok"]
+    # What was left out for safety is named; other files are counted.
+    assert sorted(report.warnings) == [
+        ("evil.zip", "1 file that is neither Markdown nor an image not imported"),
+        ("evil.zip:../../escaped.md", "skipped: its path leads outside the zip's folder"),
+        ("evil.zip:/abs.md", "skipped: its path leads outside the zip's folder"),
+        ("evil.zip:link.md", "skipped: a symbolic link"),
+    ]
     assert not (tmp_path.parent / "escaped.md").exists()
     bomb = make_zip(tmp_path / "bomb.zip", {"big.md": "a" * 20_000})
     report = import_zip(bomb)

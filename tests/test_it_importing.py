@@ -70,7 +70,7 @@ def test_it_rolls_back_a_file_that_fails_half_way(tmp_path, settings):
     settings.KB_MAX_BODY_CHARS = 50
     (tmp_path / "mixed.md").write_text("## small\n\nok\n\n## big\n\n" + "x" * 100 + "\n")
     report = import_paths([tmp_path / "mixed.md"], split=True)
-    assert len(report.errors) == 1 and "longer than 50" in report.errors[0][1]
+    assert len(report.errors) == 1 and "the limit is 50 (KB_MAX_BODY_CHARS)" in report.errors[0][1]
     assert Note.objects.count() == 0
 
 

@@ -54,6 +54,10 @@ def test_the_preview_refuses_bodies_over_the_note_limit(editor_client, settings)
     response = editor_client.post("/markdownx/markdownify/", {"content": "a" * 1001})
     assert response.status_code == 413 and b"1000" in response.content
     assert editor_client.post("/markdownx/markdownify/", {"content": "a" * 1000}).status_code == 200
+    # A browser sends CRLF; 500 lines of "a" are 1,000 characters as saved, 1,500 as sent.
+    crlf = "a\r\n" * 500
+    assert editor_client.post("/markdownx/markdownify/", {"content": crlf}).status_code == 200
+    assert editor_client.post("/notes/new/", {"title": "t", "body": crlf}).status_code == 302
 
 
 def test_render_notes_rebuilds_stale_html_without_touching_updated_at(make_note, capsys):
