@@ -81,7 +81,7 @@ def unpack(path: Path, into: Path, warnings: list[tuple[str, str]] | None = None
             count += 1
         if others and warnings is not None:
             what = "1 file that is" if others == 1 else f"{others} files that are"
-            warnings.append((path.name, f"{what} neither Markdown nor an image not imported"))
+            warnings.append((path.name, f"not imported: {what} neither Markdown nor an image"))
         return count
 
 

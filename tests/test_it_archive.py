@@ -181,7 +181,7 @@ def test_it_refuses_what_a_hostile_zip_tries(tmp_path, settings):
     assert list(Note.objects.values_list("title", flat=True)) == ["ok"]
     # What was left out for safety is named; other files are counted.
     assert sorted(report.warnings) == [
-        ("evil.zip", "1 file that is neither Markdown nor an image not imported"),
+        ("evil.zip", "not imported: 1 file that is neither Markdown nor an image"),
         ("evil.zip:../../escaped.md", "skipped: its path leads outside the zip's folder"),
         ("evil.zip:/abs.md", "skipped: its path leads outside the zip's folder"),
         ("evil.zip:link.md", "skipped: a symbolic link"),
