@@ -78,10 +78,11 @@ def login_redirect(request: HttpRequest) -> HttpResponse:
     return redirect_to_login(request.get_full_path())
 
 
-def token_out_of_scope() -> HttpResponse:
-    """403 for an API token presented to a page that tokens may not open."""
+def token_out_of_scope(writes: bool = False) -> HttpResponse:
+    """403 for an API token presented to a page that tokens may not open, or used to write."""
+    what = "GET and HEAD" if writes else "API, /q/, feeds, media, pages"
     response = HttpResponse(
-        "API tokens only read (API, /q/, feeds, media, pages); sign in with a browser for this page\n",
+        f"API tokens only read ({what}); sign in with a browser for this page\n",
         status=403,
         content_type="text/plain; charset=utf-8",
     )

@@ -36,7 +36,7 @@ def bearer_token(request: HttpRequest) -> str | None:
     return value.strip()
 
 
-INVALID_TOKEN = "invalid, revoked or misused API token"
+INVALID_TOKEN = "invalid or revoked API token"
 
 
 def invalid_token(request: HttpRequest) -> HttpResponse:
@@ -70,9 +70,12 @@ class ApiTokenMiddleware:
         if raw is not None and raw.startswith(TOKEN_PREFIX):
             if request.path_info.startswith(TOKENLESS_PREFIXES):
                 return token_out_of_scope()
-            token = ApiToken.objects.for_raw(raw) if request.method in SAFE_METHODS else None
+            token = ApiToken.objects.for_raw(raw)
             if token is None:
                 return invalid_token(request)
+            if request.method not in SAFE_METHODS:
+                # A good token, used to write: say what tokens are for, not that it is wrong.
+                return token_out_of_scope(writes=True)
             token.touch()
             request.user = token.user
             request.api_token = token

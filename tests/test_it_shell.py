@@ -132,7 +132,7 @@ def test_awk_reads_search_answers_and_errors(client, private, user, make_note):
         ["S", "バックアップ手順", "http://testserver/notes/backup/"]
     ]
     # A wrong token gets the API's own JSON error, which the script passes on.
-    assert _records(client, "kb_x", "x") == [["X", "invalid, revoked or misused API token"]]
+    assert _records(client, "kb_x", "x") == [["X", "invalid or revoked API token"]]
 
 
 def test_awk_prefers_the_raw_template_when_the_api_gives_one():

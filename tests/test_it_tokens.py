@@ -91,7 +91,11 @@ def test_it_does_not_let_tokens_write(client, editor, make_note):
     response = client.post(
         "/notes/n/edit/", {"title": "x", "body": "changed"}, HTTP_AUTHORIZATION=f"Bearer {raw}"
     )
-    assert response.status_code == 401
+    # The token is good, so the answer is "not with a token" (403), not "wrong token" (401).
+    assert response.status_code == 403 and 'error="insufficient_scope"' in response["WWW-Authenticate"]
+    assert b"GET and HEAD" in response.content
+    bad = client.post("/notes/n/edit/", {"title": "x"}, HTTP_AUTHORIZATION="Bearer kb_nottoken")
+    assert bad.status_code == 401
     from notes.models import Note
 
     assert Note.objects.get(slug="n").body == "original"
@@ -123,7 +127,7 @@ def test_a_wrong_token_on_the_api_answers_json_like_an_anonymous_call(client, pr
         assert response.status_code == 401
         assert response["Content-Type"] == "application/json"
         assert "error" in response.json()
-    assert wrong.json() == {"error": "invalid, revoked or misused API token"}
+    assert wrong.json() == {"error": "invalid or revoked API token"}
     assert "invalid_token" in wrong["WWW-Authenticate"]
     # Plain-text families keep answering in text.
     feed = client.get("/changes/feed/", HTTP_AUTHORIZATION="Bearer kb_not-a-real-token")
