@@ -84,6 +84,7 @@ def test_it_locks_out_after_repeated_failed_logins(client, editor):
     response = client.post("/accounts/login/", {"username": "editor", "password": "wrong"})
     assert response.status_code == 429
     assert "ログインの試行が多すぎます" in response.content.decode()
+    assert "15 分後" in response.content.decode()  # KB_LOGIN_COOLOFF_MINUTES
     response = client.post("/accounts/login/", {"username": "editor", "password": "pw"})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
