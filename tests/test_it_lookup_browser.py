@@ -41,6 +41,9 @@ def test_lookup_works_without_javascript(browser, live_server, make_note):
     page.goto("/lookup/?q=ログを見る")
     assert page.locator(".lookup-results .command").first.inner_text() == "docker logs <name>"
     expect(page.locator(".entry .fields").first).to_be_hidden()
+    # ... and the page says so, and how to copy instead.
+    # (in <noscript>, which Playwright's no-JavaScript mode still parses as text)
+    assert "JavaScript が無効なため" in page.locator("#lookup-results noscript").inner_html()
     context.close()
 
 
