@@ -124,7 +124,13 @@ def fuse(ev: Evidence) -> list[int]:
     lex = {i: (LEX_K + 1) / (LEX_K + 1 + r) for r, i in enumerate(ev.lexical)}
     if ev.coverage:
         lex = {i: s * ev.coverage.get(i, 0.5) for i, s in lex.items()}
-    vector_only = sorted((i for i in vec if i not in lex), key=lambda i: -vec[i])[:MAX_VECTOR_ONLY]
+    # A note found by meaning alone joins only when it is near on the model's own scale,
+    # not merely near the best neighbour: above the noise floor always, and as clearly
+    # near as meaning alone must be when every word already found its notes. Short
+    # notes ("x", "A", a one-line stub) sit close to every query and would fill the list.
+    bar = ev.floor + (MEANING_ALONE * ev.spread if ev.mode == "and" else 0.0)
+    near = (i for i in vec if i not in lex and ev.vector[i] > bar)
+    vector_only = sorted(near, key=lambda i: -vec[i])[:MAX_VECTOR_ONLY]
     candidates = list(lex) + vector_only
     score = {i: alpha * lex.get(i, 0.0) + (1 - alpha) * vec.get(i, 0.0) for i in candidates}
     for i in ev.unembedded & score.keys():

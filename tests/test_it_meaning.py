@@ -37,6 +37,18 @@ def test_noise_neighbours_add_nothing():
     assert fusion.fuse(ev) == [5]
 
 
+def test_when_every_word_found_its_note_meaning_alone_must_be_clearly_near():
+    # floor 0.78, spread 0.08. 「名前解決」 found its note by every word; stub notes ("x", "A")
+    # sit near every query, within a spread of the best but not clearly above the floor.
+    ev = fusion.Evidence(lexical=[5], mode="and", vector={5: 0.84, 1: 0.81, 2: 0.77}, query="名前解決")
+    assert fusion.fuse(ev) == [5]
+    ev = fusion.Evidence(lexical=[5], mode="and", vector={5: 0.84, 1: 0.83}, query="名前解決")
+    assert fusion.fuse(ev) == [5, 1]  # 0.83 is 0.6 spreads above the floor: it joins
+    # With only some words found, meaning fills in down to the floor, never below it.
+    ev = fusion.Evidence(lexical=[5], mode="or", vector={5: 0.84, 1: 0.81, 2: 0.77}, query="名前 解決 方法")
+    assert sorted(fusion.fuse(ev)) == [1, 5]
+
+
 def test_code_queries_keep_the_word_order():
     ev = fusion.Evidence(lexical=[1, 2, 3], mode="and", vector={3: 0.9, 2: 0.85, 1: 0.83}, query="-p 8080:80")
     assert fusion.lexical_weight(ev) == fusion.WEIGHT_CODE
