@@ -90,8 +90,42 @@ def _word_patterns(query: Query) -> tuple[re.Pattern[str] | None, re.Pattern[str
     return (re.compile("|".join(alts)) if alts else None, re.compile("|".join(code)) if code else None)
 
 
+# Kana after a kanji stem, up to the first particle: the word's own ending (okurigana).
+_OKURIGANA = re.compile(
+    "(?![をがはのへでにともやな])[\u3041-\u309f]+?(?=[をがはのへでにともやな]|[^\u3041-\u309f]|$)"
+)
+_KANJI = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _tails(query: Query) -> dict[str, list[str]]:
+    """The kana a stem was typed with: 小 of 小さくする has さくする, 見出 of 見出し has し."""
+    typed = unicodedata.normalize("NFKC", query.raw).lower()
+    tails: dict[str, list[str]] = {}
+    for needle in query.highlights:
+        start = typed.find(needle) if _KANJI.match(needle[-1:]) else -1
+        while start >= 0:
+            kana = _OKURIGANA.match(typed, start + len(needle))
+            if kana:
+                tails.setdefault(needle, []).append(kana.group())
+            start = typed.find(needle, start + 1)
+    return tails
+
+
+def _with_tail(norm: str, end: int, tails: list[str]) -> int:
+    """Extend a stem's hit over the kana typed after it, as far as the text agrees: 小さく in
+    小さくなる, 小さ in 小さいほど, so the mark covers the word and not its first character."""
+    best = end
+    for tail in tails:
+        k = 0
+        while k < len(tail) and end + k < len(norm) and norm[end + k] == tail[k]:
+            k += 1
+        best = max(best, end + k)
+    return best
+
+
 def _spans(norm: str, query: Query) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
+    tails = _tails(query)
     for needle in (w for w in query.highlights if _is_cjk(w)):
         # One katakana letter (キー folds to キ) is a word only on its own: not the キ of キャッシュ.
         alone = len(needle) == 1 and _KATA.match(needle)
@@ -101,7 +135,7 @@ def _spans(norm: str, query: Query) -> list[tuple[int, int]]:
             if not alone or not (
                 (start and _KATA.match(norm[start - 1])) or (end < len(norm) and _KATA.match(norm[end]))
             ):
-                spans.append((start, end))
+                spans.append((start, _with_tail(norm, end, tails.get(needle, []))))
             start = norm.find(needle, end)
     words, code = _word_patterns(query)
     if words:

@@ -131,6 +131,16 @@ def test_highlight_marks_hits_and_escapes_html():
     )
 
 
+def test_highlight_covers_the_kana_typed_after_a_kanji_stem():
+    # The stem is 小 or 見出; the mark takes the word as typed, as far as the text agrees,
+    # and never a particle.
+    out = highlight("小さいほど速い。サイズも小さくなる。", parse_query("小さくする"))
+    assert "<mark>小さ</mark>いほど" in out and "<mark>小さく</mark>なる" in out
+    assert highlight("見出しの付け方", parse_query("見出し")) == "<mark>見出し</mark>の付け方"
+    assert highlight("削除をする", parse_query("削除をしたい")) == "<mark>削除</mark>をする"
+    assert highlight("値を書き換える", parse_query("書き換えたい")) == "値を<mark>書き換え</mark>る"
+
+
 def test_highlight_cuts_a_window_around_hits():
     text = "a " * 200 + "docker-compose.yml を編集" + " b" * 200
     out = highlight(text, parse_query("docker compose"), width=60)
