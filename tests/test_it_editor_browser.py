@@ -184,3 +184,27 @@ def test_cancel_throws_the_draft_away_and_the_offer_speaks_the_pages_language(pa
     assert _draft_keys(page) == []
     page.goto(note.get_absolute_url() + "edit/")
     expect(page.locator("[data-draft-offer]")).to_be_hidden()
+
+
+def test_logging_out_deletes_this_browsers_drafts_after_asking(page, login, editor, make_note):
+    note = make_note(title="手順", body="元の本文\n")
+    login(page)
+    page.goto(note.get_absolute_url() + "edit/")
+    _type_into_body(page, "共有PCで書きかけ")
+    _wait_for_draft(page)
+    page.goto(note.get_absolute_url())
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.click("form[data-logout] button")
+    page.wait_for_timeout(300)
+    assert asked and "1 件" in asked[0]
+    assert _draft_keys(page) and "/accounts/login/" not in page.url  # dismissed: nothing happens
+    page.once("dialog", lambda d: d.accept())
+    page.click("form[data-logout] button")
+    page.wait_for_load_state()
+    for _ in range(30):
+        if not page.evaluate("document.querySelector('form[data-logout]')"):
+            break
+        page.wait_for_timeout(100)
+    assert _draft_keys(page) == []
+    assert not page.evaluate("document.querySelector('form[data-logout]')")  # logged out

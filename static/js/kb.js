@@ -128,6 +128,19 @@
     if (document.querySelector(".messages .success")) localStorage.removeItem(key);
   }
 
+  // Logging out ends this browser's drafts too: on a shared machine the next person
+  // could read them in the browser's storage. Unsaved drafts are named first.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-logout]")) return;
+    var keys = Object.keys(localStorage).filter(function (k) { return k.indexOf("kb-draft:") === 0; });
+    if (keys.length && !window.confirm(form.dataset.draftsWarning.replace("{count}", keys.length))) {
+      event.preventDefault();
+      return;
+    }
+    keys.forEach(function (k) { localStorage.removeItem(k); });
+  });
+
   // Back and Forward after typing in a live box: htmx restores the page as it was saved,
   // but what was typed is not in the saved HTML, so the box came back empty beside the
   // results for the query in the address. Put the address's query back in the box.
