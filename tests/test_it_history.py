@@ -55,6 +55,9 @@ def test_it_records_imports_and_admin_saves(admin_client, fixtures_dir):
 
 def test_it_shows_history_and_a_character_level_diff_for_japanese(client, make_note):
     note = make_note(title="削除", body="# 手順\nコンテナを削除する。\n\n<script>alert(1)</script>\n")
+    # One revision: nothing to compare, so no compare controls.
+    history = client.get(f"/notes/{note.slug}/history/").content.decode()
+    assert 'name="a"' not in history and "選んだ版を比較" not in history
     note.body = "# 手順\nコンテナを破棄する。\n\n<script>alert(2)</script>\n"
     note.save_with_tags(message="言い換え")
     history = client.get(f"/notes/{note.slug}/history/").content.decode()
