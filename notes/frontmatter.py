@@ -135,19 +135,28 @@ def extra_source(text: str, meta: dict) -> str:
     """The keys kb does not read, as the file wrote them: `yes`, `~`, `0755`, comments and
     dates come back on export exactly, where dumping the parsed values would rewrite them.
     Falls back to dump_extra when the front matter is not one key per line (flow style)."""
-    extra = {k: v for k, v in meta.items() if k not in KB_KEYS}
-    if not extra:
+    if not any(k not in KB_KEYS for k in meta):
         return ""
     head, _ = _split_raw(text)
+    head = (head or "") + "\n"  # the line break before the closing fence ends the last value
+    try:
+        # As the whole file means them: a `|` block that is the last key keeps its final
+        # line break here, which the front matter alone (split) cuts.
+        extra = {k: v for k, v in yaml.load(head, Loader=NoAliasLoader).items() if k not in KB_KEYS}  # noqa: S506
+    except (yaml.YAMLError, AttributeError):
+        extra = {k: v for k, v in meta.items() if k not in KB_KEYS}
     blocks: list[tuple[str | None, list[str]]] = []
     pending: list[str] = []  # comments and blank lines: they go with the key below them
-    for line in (head or "").split("\n"):
+    for line in head.split("\n"):
         m = _TOP_KEY_RE.match(line)
         if m:
             blocks.append((next(g for g in m.groups() if g is not None), pending + [line]))
             pending = []
         elif blocks and line[:1] not in ("", "#"):
-            blocks[-1][1].append(line)  # a value's own lines: indented, or `- item`
+            # A value's own lines (indented, or `- item`), with the blank lines inside a
+            # `|` block before them.
+            blocks[-1][1].extend(pending + [line])
+            pending = []
         else:
             pending.append(line)
     if blocks:

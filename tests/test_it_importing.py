@@ -151,6 +151,11 @@ def test_extra_front_matter_comes_back_as_written(tmp_path):
     text = (out / "tejun.md").read_text(encoding="utf-8")
     assert text == f"---\ntitle: 手順\nslug: tejun\ntags:\n- a\n{head}---\n本文\n"
     assert import_paths([out]).unchanged == ["手順"]
+    # A `|` block with blank lines inside, and one that is the last key.
+    block = "desc: |\n  line one\n\n  line three\n\nkeep: >-\n  folded\n  text\nlast: |\n  a\n  b\n"
+    (source / "x.md").write_text(f"---\ntitle: 手順\nslug: tejun\n{block}---\n本文\n", encoding="utf-8")
+    import_paths([source])
+    assert Note.objects.get().front_matter == block
     # Flow style has no lines of its own per key: the keys are written out again instead.
     (source / "x.md").write_text(
         "---\n{title: 手順, slug: tejun, author: 山田}\n---\n本文\n", encoding="utf-8"
