@@ -68,6 +68,8 @@ class Evidence:
     # similarity still counts, and under what best similarity the neighbours are noise.
     spread: float = 0.08
     floor: float = 0.78
+    # Notes with almost no text: their words count, their vectors say nothing.
+    short: set[int] = field(default_factory=set)
 
 
 def is_code(q: str) -> bool:
@@ -129,7 +131,7 @@ def fuse(ev: Evidence) -> list[int]:
     # near as meaning alone must be when every word already found its notes. Short
     # notes ("x", "A", a one-line stub) sit close to every query and would fill the list.
     bar = ev.floor + (MEANING_ALONE * ev.spread if ev.mode == "and" else 0.0)
-    near = (i for i in vec if i not in lex and ev.vector[i] > bar)
+    near = (i for i in vec if i not in lex and ev.vector[i] > bar and i not in ev.short)
     vector_only = sorted(near, key=lambda i: -vec[i])[:MAX_VECTOR_ONLY]
     candidates = list(lex) + vector_only
     score = {i: alpha * lex.get(i, 0.0) + (1 - alpha) * vec.get(i, 0.0) for i in candidates}

@@ -211,9 +211,14 @@ def _fix_typos(query: Query) -> tuple[Query, dict[str, str]]:
 
 
 _FLAGS = """
-SELECT n.id, starts_with(coalesce(n.import_key, ''), %(reference)s), n.import_key, n.title
+SELECT n.id, starts_with(coalesce(n.import_key, ''), %(reference)s), n.import_key, n.title,
+       char_length(regexp_replace(n.title || left(n.body, %(short)s * 8), '[[:space:]]', '', 'g')) < %(short)s
 FROM notes_note n WHERE n.id = ANY(%(ids)s) {tag}
 """
+# Fewer characters than this in a note's title and body together (spaces aside) are too
+# little for its vector to say anything: "x" / "x", "win" with no body, "text" / "text"
+# sit near every query. 「ポート確認」 with `ss -ltnp` (12) still has its say.
+SHORT_BODY = 12
 
 
 def _language(import_key: str | None, text: str) -> str:
@@ -228,6 +233,7 @@ class Meaning(NamedTuple):
     passages: dict[int, str]  # note id -> the passage that matched
     reference: set[int]  # reference pages among them
     language: dict[int, str]
+    short: set[int]  # notes with almost no text (SHORT_BODY)
 
 
 def meaning(q: str, tag: str | None = None) -> Meaning:
@@ -250,7 +256,7 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
             sims[entry.note_id] = similarity - ENTRY_DISCOUNT
             passages.pop(entry.note_id, None)
     if not sims:
-        return Meaning({}, {}, set(), {})
+        return Meaning({}, {}, set(), {}, set())
     sql = _FLAGS.format(tag=_filters(tag).replace("note_id", "n.id"))
     with read_connection().cursor() as cur:
         cur.execute(
@@ -261,6 +267,7 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
                 "tag": tag,
                 "ct": _note_ct() if tag else None,
                 "hidden": _hidden_patterns(),
+                "short": SHORT_BODY,
             },
         )
         rows = cur.fetchall()
@@ -272,6 +279,7 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
         {i: p for i, p in passages.items() if i in kept},
         {i for i, ref in flags.items() if ref},
         language,
+        {r[0] for r in rows if r[4]},
     )
 
 
@@ -314,7 +322,7 @@ def search(q: str, tag: str | None = None, semantic: bool = True, language: str 
         if mode == "or":
             capped = len(ids) >= CANDIDATES
     if semantic:
-        sims, passages, reference, languages = meaning(q[:500], tag)
+        sims, passages, reference, languages, short = meaning(q[:500], tag)
         key = normalize(query.raw).strip()
         exact = ids[0] if ids and _title_key(ids[0]) == key else None
         model = backend()
@@ -334,6 +342,7 @@ def search(q: str, tag: str | None = None, semantic: bool = True, language: str 
             else set(),
             spread=model.spread if model else 0.08,
             floor=model.floor if model else 0.78,
+            short=short,
         )
         fused = fuse(evidence)
         results.passages = {i: p for i, p in passages.items() if i not in set(ids)}

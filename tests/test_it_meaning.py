@@ -49,6 +49,24 @@ def test_when_every_word_found_its_note_meaning_alone_must_be_clearly_near():
     assert sorted(fusion.fuse(ev)) == [1, 5]
 
 
+def test_a_note_with_almost_no_text_is_never_found_by_meaning_alone(make_note, monkeypatch):
+    from search import queries
+    from vectors.search import Neighbour
+
+    stub = make_note(title="x", body="x\n")
+    short_but_real = make_note(title="ポート確認", body="`ss -ltnp`\n")
+    real = make_note(title="名前解決", body="コンテナ同士はサービス名で名前解決できる。\n")
+    near = [Neighbour(n.pk, n.pk, 0.84, n.title) for n in (real, stub, short_but_real)]
+    monkeypatch.setattr(queries, "nearest_chunks", lambda *a, **k: near)
+    monkeypatch.setattr(queries, "nearest_entries", lambda *a, **k: [])
+    assert queries.meaning("名前解決").short == {stub.pk}
+    ev = fusion.Evidence(
+        lexical=[real.pk], mode="or", vector={n.pk: 0.84 for n in (real, stub, short_but_real)}
+    )
+    ev.short = {stub.pk}
+    assert fusion.fuse(ev) == [real.pk, short_but_real.pk]
+
+
 def test_code_queries_keep_the_word_order():
     ev = fusion.Evidence(lexical=[1, 2, 3], mode="and", vector={3: 0.9, 2: 0.85, 1: 0.83}, query="-p 8080:80")
     assert fusion.lexical_weight(ev) == fusion.WEIGHT_CODE

@@ -140,7 +140,7 @@ def test_english_words_get_the_notes_japanese_neighbours(japanese_note):
 
 def test_an_english_question_finds_a_japanese_note_by_its_words(japanese_note, monkeypatch):
     # Meaning switched off: only the words, some of them translated, can find the note.
-    monkeypatch.setattr(queries, "meaning", lambda q, tag=None: queries.Meaning({}, {}, set(), {}))
+    monkeypatch.setattr(queries, "meaning", lambda q, tag=None: queries.Meaning({}, {}, set(), {}, set()))
     assert queries.search("save data").ids[:1] == [japanese_note.pk]
     monkeypatch.setattr(queries, "translated", lambda q, query: query)
     assert japanese_note.pk not in queries.search("save data").ids
