@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Func
+from django.db.models.functions import Lower
 
 from notes import frontmatter, media
 from notes.models import Note
@@ -264,6 +267,12 @@ def _save(parsed: ParsedNote, report: Report, author) -> None:
             raise BadFile(f"tag is longer than {frontmatter.MAX_TAG_CHARS} characters: {tag[:30]}…")
     if parsed.slug:
         note = Note.objects.filter(slug=parsed.slug).first()
+        other = _same_but_for_case(parsed.slug) if note is None else None
+        if other is not None:
+            raise BadFile(
+                f"slug {parsed.slug!r} differs only in case or width from the note at"
+                f" /notes/{other.slug}/ ({other.title!r}): use that slug to update it, or another"
+            )
     else:
         note = Note.objects.filter(import_key=parsed.import_key).first()
     if note is None:
@@ -301,18 +310,28 @@ def markdown_files(paths: list[Path]) -> list[tuple[Path, str, Path]]:
     return found
 
 
-def _claim(parsed: list[ParsedNote], name: str, claimed: dict[str, str]) -> None:
-    """Refuse a file whose slug another file of this import already has: the second would
+def _folded(slug: str) -> str:
+    # Two slugs that differ only in case or width name one file on macOS and Windows once
+    # exported (Case-Slug.md, case-slug.md), and one note to a reader.
+    return unicodedata.normalize("NFKC", slug).lower()  # as PostgreSQL's lower(normalize(…))
+
+
+def _check_claims(parsed: list[ParsedNote], name: str, claimed: dict[str, str]) -> None:
+    """Refuse a file whose slug a file imported before it in this run has: the second would
     silently replace the first note."""
     for note in parsed:
-        if note.slug and claimed.get(note.slug, name) != name:
+        if note.slug and claimed.get(_folded(note.slug), name) != name:
             raise BadFile(
-                f"slug {note.slug!r} is also the slug of {claimed[note.slug]}, imported just before:"
-                " give one of the two files another slug"
+                f"slug {note.slug!r} is also the slug of {claimed[_folded(note.slug)]}, imported just"
+                " before (slugs that differ only in case or width count as one): give one of the two"
+                " files another slug"
             )
-    for note in parsed:
-        if note.slug:
-            claimed[note.slug] = name
+
+
+def _same_but_for_case(slug: str) -> Note | None:
+    """Another note whose slug differs from ``slug`` only in case or width."""
+    nfkc = Func(F("slug"), function="normalize", template="%(function)s(%(expressions)s, NFKC)")
+    return Note.objects.annotate(folded=Lower(nfkc)).filter(folded=_folded(slug)).exclude(slug=slug).first()
 
 
 def import_paths(paths: list[Path], *, split: bool = False, author=None) -> Report:
@@ -334,11 +353,12 @@ def import_paths(paths: list[Path], *, split: bool = False, author=None) -> Repo
                     raise BadFile("no '##' sections to split into notes")
             else:
                 parsed = [parse_file(text, key, path.stem)]
-            _claim(parsed, name, claimed)
+            _check_claims(parsed, name, claimed)
             with transaction.atomic():
                 for note in parsed:
                     _copy_images(note, path, report, name, root)
                     _save(note, report, author)
+            claimed.update({_folded(note.slug): name for note in parsed if note.slug})
         except BadFile as exc:
             report.errors.append((name, frontmatter.cut(str(exc))))
         except OSError as exc:

@@ -179,6 +179,15 @@ def test_two_files_with_one_slug_are_refused_not_merged(tmp_path):
     assert (note.title, note.body, list(note.tags.names())) == ("一つ目", "最初の本文\n", ["x"])
     # Another run may update it: the rule is one file per slug in one import.
     assert import_paths([source / "b.md"]).updated == ["二つ目"]
+    # Slugs that differ only in case or width are one slug: in one import, and against a note.
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "c.md").write_text("---\ntitle: 三つ目\nslug: Same\n---\n本文\n", encoding="utf-8")
+    (other / "d.md").write_text("---\ntitle: 四つ目\nslug: ｓａｍｅ\n---\n本文\n", encoding="utf-8")
+    report = import_paths([other])
+    assert report.created == [] and len(report.errors) == 2
+    assert all("/notes/same/" in reason and "case or width" in reason for _, reason in report.errors)
+    assert list(Note.objects.values_list("slug", flat=True)) == ["same"]
 
 
 def test_the_commands_report_and_fail_on_bad_files(fixtures_dir, capsys):
