@@ -17,6 +17,7 @@ from kb.htmx import render_live
 from lookup import placeholders
 from lookup.forms import EntryForm
 from lookup.models import Entry
+from notes.frontmatter import tag_name
 
 PAGE_RESULTS = 20
 API_MAX_LIMIT = 50
@@ -119,6 +120,9 @@ def plain_lookup(request: HttpRequest, query: str = "") -> HttpResponse:
 
 @read_required
 def cheatsheet(request: HttpRequest, tag: str) -> HttpResponse:
+    canonical = tag_name(tag).lower()  # as entries store tags (lookup.indexing.prepare)
+    if canonical and canonical != tag:
+        return redirect("cheatsheet", canonical)  # /cheatsheet/ＤＯＣＫＥＲ/ is docker's
     entries = list(
         Entry.objects.tagged(tag)
         .select_related("note")

@@ -337,7 +337,8 @@ def test_every_tag_filter_takes_a_tag_as_people_type_it(editor_client, client, m
     from lookup.models import Entry
 
     assert Entry.objects.get(command="df -h").tags == ["ops", "disk"]
-    assert "df -h" in client.get("/cheatsheet/ＤＩＳＫ/").content.decode()
+    assert client.get("/cheatsheet/ＤＩＳＫ/")["Location"] == "/cheatsheet/disk/"
+    assert "df -h" in client.get("/cheatsheet/ＤＩＳＫ/", follow=True).content.decode()
     editor_client.force_login(kb_admin)
     response = editor_client.get("/export/", {"download": "1", "tag": "ＤＯＣＫＥＲ"})
     assert response["Content-Type"] == "application/zip"

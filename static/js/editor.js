@@ -86,7 +86,7 @@
   });
 
   window.addEventListener("beforeunload", function (event) {
-    if (!dirty || submitting) return;
+    if (!dirty || submitting || document.documentElement.dataset.leaving) return;
     event.preventDefault();
     event.returnValue = "";  // older browsers need a value to ask
   });

@@ -139,6 +139,8 @@
       return;
     }
     keys.forEach(function (k) { localStorage.removeItem(k); });
+    // Asked once already: the editor's "leave this page?" would ask the same again.
+    if (keys.length) document.documentElement.dataset.leaving = "1";
   });
 
   // Back and Forward after typing in a live box: htmx restores the page as it was saved,

@@ -24,9 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, directory, zip, tag, exclude_tag, **options):
         if (directory is None) == (zip is None):
             raise CommandError("give either a folder or --zip FILE")
-        known = {name.lower() for name in exporting.tag_names(tag + exclude_tag)}
         for name in tag + exclude_tag:
-            if name.lower() not in known:
+            if not exporting.tag_names([name]):  # as typed: ＤＯＣＫＥＲ is docker
                 self.stderr.write(self.style.WARNING(f"warning: no tag named {name!r}"))
         export = exporting.build(exporting.select(tags=tag, exclude_tags=exclude_tag))
         for warning in export.warnings:
