@@ -3,10 +3,12 @@ ranking (lookup.fusion), and the team's own entries that follow a word match."""
 
 from __future__ import annotations
 
+import re
 import time
 
 from django.db.models import Value
 
+from lookup import placeholders
 from lookup.fusion import PAGE_WEIGHT, Candidate, Row, fuse
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
 from vectors.search import nearest_chunks, nearest_entries
@@ -19,6 +21,10 @@ PAGE_NEIGHBOURS = 30
 # spreads above its noise floor to answer: "ほげほげ" and "qqqzzzxx" land 0.3-0.4 from
 # everything under USE, where a real task without a shared word is 0.55 or more.
 MEANING_ALONE = 1.5
+# Entries of a tool in the team's notes before its commands take over another tool's meaning
+# (with_team_tool_twins), and how many such entries one lookup looks at.
+TWIN_TOOL_ENTRIES = 5
+MAX_TWINS = 200
 _TEAM_TTL = 60.0
 _team_cache: tuple[float, dict[str, int]] = (-_TEAM_TTL, {})
 
@@ -78,6 +84,50 @@ def with_team_twins(qs, q: str, ranked: list[Row]) -> list[Row]:
     return out
 
 
+def _shape(command: str) -> tuple[str, ...]:
+    """The command after its tool, fields as blanks: `exec -it {} {}` for both
+    `podman exec -it {{container}} {{/bin/bash}}` and `docker exec -it {{container}} {{/bin/bash}}`."""
+    words = placeholders.fill(re.sub(r"\{\{(?!\[)[^{}]*\}\}", "{}", command)).split()
+    return tuple(words[1:])
+
+
+def _with_team_tool_twins(qs, candidates: dict[int, Candidate]) -> None:
+    """Give the team's tool the meaning found for the same command of another tool.
+
+    tldr words the same task differently per page: "get a shell inside a running container"
+    is 0.90 from `podman exec -it …` and 0.71 from `docker exec -it …`, so on a Docker team
+    podman won. An entry of a tool the team's notes use, with the same subcommand, options
+    and fields as a nearer entry of another tool, takes that entry's similarity; the team
+    prior (lookup.fusion) then breaks the tie for the team's tool.
+    """
+    tools = [tool for tool, n in team_tools().items() if n >= TWIN_TOOL_ENTRIES]
+    wanted: dict[str, dict[tuple[str, ...], float]] = {}  # command key -> shape -> similarity
+    for c in candidates.values():
+        tool, _, rest = c.command_key.partition(" ")
+        if c.similarity is None or not rest or tool in tools:
+            continue
+        for team_tool in tools:
+            shapes = wanted.setdefault(f"{team_tool} {rest}", {})
+            shape = _shape(c.command)
+            shapes[shape] = max(c.similarity, shapes.get(shape, c.similarity))
+    if not wanted:
+        return
+    rows = qs.filter(command_key__in=list(wanted)).annotate(
+        score=Value(0.0), exact_task=Value(False), covered=Value(0.0)
+    )
+    for row in map(Row._make, rows.values_list(*Row._fields)[:MAX_TWINS]):
+        sim = wanted[row.command_key].get(_shape(row.command))
+        if sim is None:
+            continue
+        c = candidates.get(row.pk) or candidates.setdefault(
+            row.pk,
+            Candidate(
+                pk=row.pk, command=row.command, command_key=row.command_key, language=row.language, row=row
+            ),
+        )
+        c.similarity = max(sim, c.similarity or sim)
+
+
 def with_meaning(qs, q: str, ranked: list[Row], key: str, lang: str) -> list[Row]:
     """The word ranking fused with the entries nearest in meaning (lookup.fusion)."""
     # Thousands of tldr entries can fill every place before the team's own answer.
@@ -123,6 +173,7 @@ def with_meaning(qs, q: str, ranked: list[Row], key: str, lang: str) -> list[Row
     for pk, sim in sims.items():
         if pk in candidates:
             candidates[pk].similarity = sim
+    _with_team_tool_twins(qs, candidates)
     names_command = bool(key) and any(
         c.command_key and key.startswith(c.command_key)
         for c in candidates.values()

@@ -145,6 +145,51 @@ def test_a_page_counts_with_its_best_passage(make_note, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_the_teams_tool_takes_the_meaning_of_the_same_command_of_another_tool(make_note, monkeypatch):
+    # tldr words the same task differently for podman and docker; meaning finds podman's.
+    from vectors.search import Neighbour
+
+    make_note(
+        title="Docker の基本",
+        body="".join(
+            f"- {i} を見る:\n\n`docker {sub}`\n\n"
+            for i, sub in enumerate(["ps", "images", "logs {{c}}", "top {{c}}", "stats"])
+        ),
+    )
+    podman = Entry(
+        tasks=["Open a shell inside an already running container"],
+        language="en",
+        origin="manual",
+        command="podman exec {{[-it|--interactive --tty]}} {{container_name}} {{/bin/bash}}",
+    )
+    docker = Entry(
+        tasks=["Open an interactive tty with Bourne shell"],
+        language="en",
+        origin="manual",
+        command="docker {{[exec|container exec]}} {{[-it|--interactive --tty]}} {{container_name}} {{/bin/bash}}",
+    )
+    other = Entry(
+        tasks=["Run a command in a container"],
+        language="en",
+        origin="manual",
+        command="docker exec {{container_name}} {{command}}",
+    )
+    for e in (podman, docker, other):
+        e.save()
+    monkeypatch.setattr(meaning, "_team_cache", (-1e9, {}))
+    monkeypatch.setattr(meaning, "backend", lambda: None)
+    monkeypatch.setattr(
+        meaning,
+        "nearest_entries",
+        lambda q, k, also_own=0: [Neighbour(podman.pk, None, 0.90), Neighbour(docker.pk, None, 0.71)],
+    )
+    monkeypatch.setattr(meaning, "nearest_chunks", lambda q, k: [])
+    rows = meaning.with_meaning(Entry.objects.all(), "get a shell inside a running container", [], "", "en")
+    assert [r.pk for r in rows[:2]] == [docker.pk, podman.pk]
+    assert other.pk not in [r.pk for r in rows]  # the same subcommand with other fields is another command
+
+
+@pytest.mark.django_db
 def test_plain_english_words_that_are_no_command_still_get_meaning(make_note, monkeypatch):
     # Every word of "delete all stopped containers" is a plain ASCII word, as a command name
     # is; only a command that exists makes it one ("ls", "git commit").
