@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import lru_cache
 
 from django.db.models import Value
 
@@ -84,6 +85,7 @@ def with_team_twins(qs, q: str, ranked: list[Row]) -> list[Row]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def _shape(command: str) -> tuple[str, ...]:
     """The command after its tool, fields as blanks: `exec -it {} {}` for both
     `podman exec -it {{container}} {{/bin/bash}}` and `docker exec -it {{container}} {{/bin/bash}}`."""
@@ -91,7 +93,7 @@ def _shape(command: str) -> tuple[str, ...]:
     return tuple(words[1:])
 
 
-def _with_team_tool_twins(qs, candidates: dict[int, Candidate]) -> None:
+def _with_team_tool_twins(qs, candidates: dict[int, Candidate], spread: float) -> None:
     """Give the team's tool the meaning found for the same command of another tool.
 
     tldr words the same task differently per page: "get a shell inside a running container"
@@ -101,10 +103,14 @@ def _with_team_tool_twins(qs, candidates: dict[int, Candidate]) -> None:
     prior (lookup.fusion) then breaks the tie for the team's tool.
     """
     tools = [tool for tool, n in team_tools().items() if n >= TWIN_TOOL_ENTRIES]
+    top = max((c.similarity for c in candidates.values() if c.similarity is not None), default=None)
+    if not tools or top is None:
+        return
     wanted: dict[str, dict[tuple[str, ...], float]] = {}  # command key -> shape -> similarity
     for c in candidates.values():
         tool, _, rest = c.command_key.partition(" ")
-        if c.similarity is None or not rest or tool in tools:
+        # Only similarities that can still count in the fusion (within a spread of the best).
+        if c.similarity is None or c.similarity < top - spread or not rest or tool in tools:
             continue
         for team_tool in tools:
             shapes = wanted.setdefault(f"{team_tool} {rest}", {})
@@ -173,7 +179,7 @@ def with_meaning(qs, q: str, ranked: list[Row], key: str, lang: str) -> list[Row
     for pk, sim in sims.items():
         if pk in candidates:
             candidates[pk].similarity = sim
-    _with_team_tool_twins(qs, candidates)
+    _with_team_tool_twins(qs, candidates, entry_model.spread if entry_model else 0.08)
     names_command = bool(key) and any(
         c.command_key and key.startswith(c.command_key)
         for c in candidates.values()
