@@ -23,7 +23,7 @@ PAGE_NEIGHBOURS = 30
 # everything under USE, where a real task without a shared word is 0.55 or more.
 MEANING_ALONE = 1.5
 # Entries of a tool in the team's notes before its commands take over another tool's meaning
-# (with_team_tool_twins), and how many such entries one lookup looks at.
+# (_with_team_tool_twins), and how many such entries one lookup looks at.
 TWIN_TOOL_ENTRIES = 5
 MAX_TWINS = 200
 _TEAM_TTL = 60.0
@@ -48,11 +48,15 @@ def team_tools() -> dict[str, int]:
     return counts
 
 
+def _rows(qs, limit: int | None = None) -> list[Row]:
+    """Rows for entries the word ranking did not score."""
+    unscored = {"score": Value(0.0), "exact_task": Value(False), "covered": Value(0.0)}
+    return list(map(Row._make, qs.annotate(**unscored).values_list(*Row._fields)[:limit]))
+
+
 def unscored(qs, pks: list[int]) -> dict[int, Row]:
     """Rows for entries found by meaning alone: only those the caller's queryset allows."""
-    unscored = {"score": Value(0.0), "exact_task": Value(False), "covered": Value(0.0)}
-    rows = qs.filter(pk__in=pks).annotate(**unscored).values_list(*Row._fields)
-    return {row.pk: row for row in map(Row._make, rows)}
+    return {row.pk: row for row in _rows(qs.filter(pk__in=pks))}
 
 
 def with_team_twins(qs, q: str, ranked: list[Row]) -> list[Row]:
@@ -118,14 +122,11 @@ def _with_team_tool_twins(qs, candidates: dict[int, Candidate], spread: float) -
             shapes[shape] = max(c.similarity, shapes.get(shape, c.similarity))
     if not wanted:
         return
-    rows = qs.filter(command_key__in=list(wanted)).annotate(
-        score=Value(0.0), exact_task=Value(False), covered=Value(0.0)
-    )
-    for row in map(Row._make, rows.values_list(*Row._fields)[:MAX_TWINS]):
+    for row in _rows(qs.filter(command_key__in=list(wanted)), MAX_TWINS):
         sim = wanted[row.command_key].get(_shape(row.command))
         if sim is None:
             continue
-        c = candidates.get(row.pk) or candidates.setdefault(
+        c = candidates.setdefault(
             row.pk,
             Candidate(
                 pk=row.pk, command=row.command, command_key=row.command_key, language=row.language, row=row
