@@ -13,9 +13,9 @@ from lookup.models import (
     MAX_TASK_CHARS,
     MAX_TASKS,
     Entry,
+    entry_tag,
 )
 from notes.forms import check_tag_limits
-from notes.frontmatter import tag_name
 from notes.models import Note
 
 
@@ -71,7 +71,7 @@ class EntryForm(forms.Form):
 
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data["tags"].replace("、", ",").replace(",", " ")
-        tags = [tag_name(t).lower() for t in raw.split() if t]
+        tags = [entry_tag(t) for t in raw.split() if t]
         check_tag_limits(tags, MAX_TAG_CHARS, MAX_TAGS)
         return tags
 

@@ -15,9 +15,9 @@ from lookup.models import (
     MAX_TASK_CHARS,
     MAX_TASKS,
     Entry,
+    entry_tag,
 )
 from lookup.tldr import parse_page, summary
-from notes.frontmatter import tag_name
 from notes.models import REFERENCE_KEY_PREFIX
 from search.tokenize import to_tsvector_literal
 
@@ -37,7 +37,7 @@ def prepare(entry: Entry) -> Entry:
     entry.command = entry.command.strip()
     # A sentence around a command is context, not content: cutting it loses nothing needed.
     entry.explanation = entry.explanation.strip()[:MAX_EXPLANATION_CHARS]
-    entry.tags = list(dict.fromkeys(tag_name(t).lower()[:MAX_TAG_CHARS] for t in entry.tags if t.strip()))
+    entry.tags = list(dict.fromkeys(entry_tag(t)[:MAX_TAG_CHARS] for t in entry.tags if t.strip()))
     entry.command_key = placeholders.command_key(entry.command)
     # Length as shown (choices at their first spelling, fields as one word each).
     entry.command_len = min(len(placeholders.fill(entry.command).split()), 32767)

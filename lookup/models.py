@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from notes.frontmatter import tag_name
 
+
+def entry_tag(text: str) -> str:
+    """A tag as entries store it and the cheatsheet looks it up: NFKC and lower case
+    (ＤＯＣＫＥＲ, Docker and docker are one tag)."""
+    return tag_name(text).lower()
+
+
 # Limits for what a form, an import or a note's extraction may put in an entry.
 # A real command line is a few hundred characters; a longer one is text pasted
 # by mistake (or on purpose) and would only slow every lookup that meets it.
@@ -52,8 +59,7 @@ class EntryQuerySet(models.QuerySet):
         return qs
 
     def tagged(self, tag: str) -> EntryQuerySet:
-        # Entry tags are stored NFKC and lower case (lookup.forms): /cheatsheet/ＤＩＳＫ/ is disk's.
-        return self.filter(tags__contains=[tag_name(tag).lower()])
+        return self.filter(tags__contains=[entry_tag(tag)])  # /cheatsheet/ＤＩＳＫ/ is disk's
 
     def of_note(self, note) -> EntryQuerySet:
         return self.filter(note=note).order_by("position", "pk")

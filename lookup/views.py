@@ -16,8 +16,7 @@ from accounts.access import api_read_required, edit_required, read_required
 from kb.htmx import render_live
 from lookup import placeholders
 from lookup.forms import EntryForm
-from lookup.models import Entry
-from notes.frontmatter import tag_name
+from lookup.models import Entry, entry_tag
 
 PAGE_RESULTS = 20
 API_MAX_LIMIT = 50
@@ -120,7 +119,7 @@ def plain_lookup(request: HttpRequest, query: str = "") -> HttpResponse:
 
 @read_required
 def cheatsheet(request: HttpRequest, tag: str) -> HttpResponse:
-    canonical = tag_name(tag).lower()  # as entries store tags (lookup.indexing.prepare)
+    canonical = entry_tag(tag)
     if canonical and canonical != tag:
         return redirect("cheatsheet", canonical)  # /cheatsheet/ＤＯＣＫＥＲ/ is docker's
     entries = list(

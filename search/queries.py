@@ -218,7 +218,7 @@ FROM notes_note n WHERE n.id = ANY(%(ids)s) {tag}
 # Fewer characters than this in a note's title and body together (spaces aside) are too
 # little for its vector to say anything: "x" / "x", "win" with no body, "text" / "text"
 # sit near every query. 「ポート確認」 with `ss -ltnp` (12) still has its say.
-SHORT_BODY = 12
+SHORT_NOTE = 12
 
 
 def _language(import_key: str | None, text: str) -> str:
@@ -233,7 +233,7 @@ class Meaning(NamedTuple):
     passages: dict[int, str]  # note id -> the passage that matched
     reference: set[int]  # reference pages among them
     language: dict[int, str]
-    short: set[int]  # notes with almost no text (SHORT_BODY)
+    short: set[int]  # notes with almost no text (SHORT_NOTE)
 
 
 def meaning(q: str, tag: str | None = None) -> Meaning:
@@ -267,7 +267,7 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
                 "tag": tag,
                 "ct": _note_ct() if tag else None,
                 "hidden": _hidden_patterns(),
-                "short": SHORT_BODY,
+                "short": SHORT_NOTE,
             },
         )
         rows = cur.fetchall()
