@@ -176,3 +176,17 @@ def test_a_long_query_translates_only_its_first_words(english_pages):
     assert any("file" in a for a in alternatives("ファイル", "ファイル"))
     tail = "alpha bravo charlie delta foxtrot hotel juliet kilo ファイル"  # the ninth word
     assert not any("file" in a for a in alternatives(tail, "ファイル"))
+
+
+def test_a_word_is_compared_with_the_vocabulary_once_per_version(english_pages, monkeypatch):
+    assert "count" in translations({"数": "数える"})["数"]
+    compared = []
+    monkeypatch.setattr(words, "query_vectors", lambda model, texts: compared.append(texts) or [])
+    # Typing repeats the word at every keystroke: the process remembers what it found.
+    assert "count" in translations({"数": "数える"})["数"]
+    assert compared == []
+    monkeypatch.undo()
+    # A changed vocabulary (the worker embedded other words) is compared with afresh.
+    WordVector.objects.filter(text__in=["count", "counts", "counting"]).delete()
+    monkeypatch.setattr(words, "CHECK_SECONDS", 0.0)
+    assert "count" not in translations({"数": "数える"}).get("数", [])
