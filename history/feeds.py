@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from history.models import Revision
+from notes.controls import xml_safe
 
 
 def revision_link(rev: Revision) -> str:
@@ -29,13 +30,14 @@ class ChangesFeed(Feed):
         return Revision.objects.recent()[:50]
 
     def item_title(self, item: Revision) -> str:
+        # Titles saved before control characters were refused would make the whole feed fail.
         if item.kind == Revision.Kind.DELETE:
-            return _("%(title)s (deleted)") % {"title": item.title}
-        return f"{item.title} (#{item.number})"
+            return xml_safe(_("%(title)s (deleted)") % {"title": item.title})
+        return xml_safe(f"{item.title} (#{item.number})")
 
     def item_description(self, item: Revision) -> str:
         # The feed says what changed, not the text: readers follow the link.
-        return escape(item.summary or (_("Revision %(number)d") % {"number": item.number}))
+        return escape(xml_safe(item.summary or (_("Revision %(number)d") % {"number": item.number})))
 
     def item_link(self, item: Revision) -> str:
         return revision_link(item)
@@ -46,7 +48,7 @@ class ChangesFeed(Feed):
     item_guid_is_permalink = False
 
     def item_author_name(self, item: Revision) -> str | None:
-        return item.author.get_username() if item.author else None
+        return xml_safe(item.author.get_username()) if item.author else None
 
     def item_pubdate(self, item: Revision):
         return item.created_at

@@ -8,6 +8,7 @@ from markdownx.fields import MarkdownxFormField
 from taggit.forms import TagField
 
 # The same tag limits as an import (taggit's Tag.name and Tag.slug columns hold 100 characters).
+from notes.controls import control_character
 from notes.frontmatter import MAX_TAG_CHARS, MAX_TAGS, distinct_tags
 from notes.models import Note
 
@@ -59,6 +60,11 @@ class NoteForm(forms.ModelForm):
         title = self.cleaned_data["title"].strip()
         if not title:
             raise forms.ValidationError(_("A title is required."))
+        if char := control_character(title):
+            raise forms.ValidationError(
+                _("The title contains a control character (%(char)s), which cannot be shown; remove it."),
+                params={"char": char},
+            )
         return title
 
     def clean_tags(self) -> list[str]:

@@ -22,6 +22,7 @@ from django.db.models import F, Func
 from django.db.models.functions import Lower
 
 from notes import frontmatter, media
+from notes.controls import control_character
 from notes.models import Note
 from notes.slugs import RESERVED
 
@@ -150,6 +151,8 @@ def parse_file(text: str, key: str, fallback_title: str) -> ParsedNote:
         raise BadFile("the title is empty")
     if len(title) > 200:
         raise BadFile("the title is longer than 200 characters")
+    if char := control_character(title):
+        raise BadFile(f"the title contains a control character ({char}), which cannot be shown; remove it")
     slug = meta.get("slug")
     if slug is not None:
         slug = str(slug).strip()

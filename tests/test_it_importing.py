@@ -82,6 +82,7 @@ def test_it_rolls_back_a_file_that_fails_half_way(tmp_path, settings):
         ("---\ntitle: ''\n---\nbody\n", "title is empty"),
         ("---\ntitle: x\nslug: 'a b/c'\n---\nbody\n", "slug"),
         ("---\ntitle: x\ntags: {a: 1}\n---\nbody\n", "tags must be"),
+        ('---\ntitle: "ESC \\e[31mred"\n---\nbody\n', "control character (U+001B)"),
     ],
 )
 def test_it_explains_broken_front_matter(tmp_path, text, reason):
