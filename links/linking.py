@@ -35,7 +35,11 @@ def resolve(names: list[str]) -> dict[str, Note]:
     """Folded name → note, by slug, then by title, then by a title the note had before."""
     wanted = {normalize(n): n for n in names}
     found: dict[str, Note] = {}
-    for note in Note.objects.filter(slug__in=list(wanted.values())).only("pk", "slug", "title"):
+    # A slug as typed in any case or width ([[CONTAINER-LIFECYCLE]], [[ｃｏｎｔａｉｎｅｒ-lifecycle]]):
+    # the folded name is compared with the lower-cased slug, one spelt as linked first.
+    slugs = Note.objects.annotate(s=Lower("slug")).filter(s__in=list(wanted)).only("pk", "slug", "title")
+    exact_slugs = set(wanted.values())
+    for note in sorted(slugs, key=lambda n: (n.slug not in exact_slugs, n.pk)):
         found.setdefault(normalize(note.slug), note)
     left = [n for k, n in wanted.items() if k not in found]
     if left:

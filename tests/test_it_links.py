@@ -103,6 +103,16 @@ def test_the_resolver_redirects_or_offers_to_create(client, editor_client, make_
     assert client.get("/wiki/Nothing%20here/").status_code == 404
 
 
+def test_a_slug_links_in_any_case_or_width(client, make_note):
+    target = make_note(title="コンテナのライフサイクル", slug="container-lifecycle", body="x")
+    source = make_note(
+        title="Index", slug="index", body="[[CONTAINER-LIFECYCLE]] [[ｃｏｎｔａｉｎｅｒ-lifecycle|全角]]"
+    )
+    page = client.get(f"/notes/{source.slug}/").content.decode()
+    assert page.count(f'href="/notes/{target.slug}/"') == 2
+    assert client.get("/wiki/CONTAINER-LIFECYCLE/")["Location"] == f"/notes/{target.slug}/"
+
+
 def test_titles_that_differ_only_in_case_link_to_the_one_spelt_so(client, make_note):
     lower = make_note(title="Deploy", slug="deploy-a", body="x")
     upper = make_note(title="DEPLOY", slug="deploy-b", body="x")
