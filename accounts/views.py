@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -65,6 +65,14 @@ class LoginView(auth_views.LoginView):
             return HttpResponseForbidden(_("Password login is switched off here: use single sign-on."))
         return super().post(request, *args, **kwargs)
 
+    def get_redirect_url(self) -> str:
+        # The header's "Log in" link on the login page itself carries next=/accounts/login/:
+        # after a good password that would show the login form again, as if it had failed.
+        url = super().get_redirect_url()
+        if urlsplit(url).path in (reverse("login"), reverse("logout")):
+            return ""
+        return url
+
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["local_login"] = settings.KB_LOCAL_LOGIN
@@ -83,7 +91,13 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 def logout(request: HttpRequest) -> HttpResponse:
     """Log out here, and at the single sign-on provider too after an SSO login."""
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        # A typed or bookmarked /accounts/logout/ asks first: logging out on a GET would let
+        # any page log a visitor out through an image.
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        if not request.user.is_authenticated:
+            return redirect("/")
+        return render(request, "accounts/logout.html")
     from accounts.oidc import logout_url
 
     target = logout_url(request)

@@ -100,6 +100,25 @@ def test_it_forgets_failures_after_a_successful_login(client, editor):
         assert client.post("/accounts/login/", {"username": "editor", "password": "no"}).status_code == 200
 
 
+def test_a_login_from_the_login_page_itself_lands_on_the_site(client, editor):
+    response = client.post("/accounts/login/?next=/accounts/login/", {"username": "editor", "password": "pw"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    client.logout()
+    response = client.post("/accounts/login/?next=/notes/", {"username": "editor", "password": "pw"})
+    assert response["Location"] == "/notes/"
+
+
+def test_a_typed_logout_address_asks_before_logging_out(client, editor):
+    assert client.get("/accounts/logout/")["Location"] == "/"  # nobody to log out
+    client.force_login(editor)
+    page = client.get("/accounts/logout/")
+    assert page.status_code == 200
+    assert 'action="/accounts/logout/" method="post"' in page.content.decode()
+    assert "_auth_user_id" in client.session  # a GET never logs out
+    client.post("/accounts/logout/")
+    assert "_auth_user_id" not in client.session
+
+
 def test_it_sends_security_headers(client, make_note):
     note = make_note(title="ヘッダ")
     response = client.get(note.get_absolute_url())
