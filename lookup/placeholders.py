@@ -212,6 +212,44 @@ def counted(template: str, numbers: list[str]) -> dict[str, str]:
     return {numeric.pop(): numbers[0]} if len(numeric) == 1 else {}
 
 
+_COUNT_RE = re.compile(r"(?<![\w.])[0-9]+(?![\w.])")
+
+
+def _choice_number(seg: Segment) -> str | None:
+    """The one number every spelling of a choice carries: 5 in ``{{[-5|--lines 5]}}``."""
+    if seg.kind != "choice":
+        return None
+    found = {tuple(_COUNT_RE.findall(spelling)) for spelling in seg.choices}
+    if len(found) == 1 and len(numbers := found.pop()) == 1:
+        return numbers[0]
+    return None
+
+
+def renumbered(template: str, numbers: list[str]) -> tuple[str, str] | None:
+    """The template with the query's number in the one choice that spells a count, and
+    the number it replaced.
+
+    tldr also writes a count into an option's spellings: `tail {{[-5|--lines 5]}} …` for
+    "Show last 5 lines". "show the last 50 lines of a file" then gets
+    `tail {{[-50|--lines 50]}} …`: every spelling changes, so the page's menu, the copied
+    command and the shell widget all say 50. Under the same conditions as counted(): one
+    number in the query, and in the command one field or choice that is a number.
+    """
+    if len(numbers) != 1:
+        return None
+    segments = parse(template)
+    fields = [seg for seg in segments if seg.kind == "field" and seg.text.isdigit()]
+    counts = [seg for seg in segments if _choice_number(seg) is not None]
+    if fields or len({seg.raw for seg in counts}) != 1:
+        return None
+    seg = counts[0]
+    old = _choice_number(seg)
+    spellings = [
+        _COUNT_RE.sub(lambda m: numbers[0] if m.group() == old else m.group(), c) for c in seg.choices
+    ]
+    return template.replace(seg.raw, "{{[" + "|".join(spellings) + "]}}"), old
+
+
 def readable(template: str, values: dict[str, str] | None = None) -> str:
     """The command as people read it: `docker logs -f <container>`.
 

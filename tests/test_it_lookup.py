@@ -310,6 +310,32 @@ def test_the_number_a_query_names_fills_the_field_whose_example_is_a_number(clie
         assert result["command"] == "tail -n <10> <path/to/file>", q
 
 
+def test_a_count_tldr_spells_into_an_option_takes_the_query_number(client, make_note):
+    page = make_note(title="tail", body="tldr page")
+    command = "tail {{[-5|--lines 5]}} {{path/to/file}}"
+    Entry(tasks=["Show last 5 lines in file"], command=command, origin="tldr", note=page).save()
+    result = client.get("/api/lookup", {"q": "show the last 50 lines of a file"}).json()["results"][0]
+    assert result["command"] == "tail -50 <path/to/file>"
+    assert result["task"] == "Show last 50 lines in file"
+    choice = next(p for p in result["placeholders"] if p["kind"] == "choice")
+    assert choice["choices"] == ["-50", "--lines 50"]  # the page's menu and the shell say 50 too
+    assert "tail -50 " in client.get("/q/ファイルの最後の５０行").content.decode()
+    # A team's own command keeps what it wrote.
+    _manual("最後の5行を見る", "tail {{[-5|--lines 5]}} app.log")
+    results = client.get("/api/lookup", {"q": "最後の50行を見る"}).json()["results"]
+    assert "tail -5 app.log" in [r["command"] for r in results]
+
+
+def test_renumbered_templates():
+    from lookup.placeholders import renumbered
+
+    assert renumbered("head {{[-n|--lines]}} {{[5|10]}} f", ["3"]) is None  # spellings disagree
+    assert renumbered("tail {{[-5|--lines 5]}} -c {{10}} f", ["3"]) is None  # and a numeric field
+    assert renumbered("x {{[-5|--lines 5]}} {{[-2|--bytes 2]}}", ["3"]) is None  # which one: a guess
+    assert renumbered("tail {{[-5|--lines 5]}} f", ["3", "4"]) is None
+    assert renumbered("tail {{[-5|--lines 5]}} -v5 f", ["3"]) == ("tail {{[-3|--lines 3]}} -v5 f", "5")
+
+
 def test_counted_values_of_a_template():
     from lookup.placeholders import counted
     from lookup.presets import numbers_in
