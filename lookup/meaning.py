@@ -22,6 +22,11 @@ PAGE_NEIGHBOURS = 30
 # spreads above its noise floor to answer: "ほげほげ" and "qqqzzzxx" land 0.3-0.4 from
 # everything under USE, where a real task without a shared word is 0.55 or more.
 MEANING_ALONE = 1.5
+# Words that found under half of the task, with nothing near in meaning (within a spread of
+# the noise floor), are no answer either: on the starter notes, "undo my last git commit"
+# matched only "last" (最後に gunicorn に置き換わる) at 0.31, and offered `exec "$@"`.
+WEAK_COVERAGE = 0.5
+WEAK_MEANING = 1.0
 # Entries of a tool in the team's notes before its commands take over another tool's meaning
 # (_with_team_tool_twins), and how many such entries one lookup looks at.
 TWIN_TOOL_ENTRIES = 5
@@ -143,10 +148,13 @@ def with_meaning(qs, q: str, ranked: list[Row], key: str, lang: str) -> list[Row
         return ranked
     models = backend()
     entry_model = models.part(ENTRY_TABLE) if models else None
-    if not ranked and entry_model:
-        alone = entry_model.floor + MEANING_ALONE * entry_model.spread
-        if max(n.similarity for n in neighbours) < alone:
+    if entry_model:
+        nearest = max(n.similarity for n in neighbours)
+        if not ranked and nearest < entry_model.floor + MEANING_ALONE * entry_model.spread:
             return []  # nothing shares a word, and nothing is near: no answer beats a wrong one
+        weak_words = ranked and max(row.covered for row in ranked) < WEAK_COVERAGE
+        if weak_words and nearest < entry_model.floor + WEAK_MEANING * entry_model.spread:
+            return []  # a word or two in passing, and nothing near
     # A page counts with its best passage (before, a page with several took its last).
     # Pages may be embedded by another model than entries (vectors.backends.Blend).
     pages: dict[int, float] = {}

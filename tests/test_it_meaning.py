@@ -311,6 +311,17 @@ def test_nonsense_that_shares_no_word_gets_no_answer(starter_notes, monkeypatch)
     assert any(e.command.startswith("docker logs") for e in Entry.objects.lookup("ログを追いかけたい", 3))
 
 
+def test_a_word_in_passing_with_nothing_near_gets_no_answer(starter_notes, monkeypatch):
+    # Each shares a word or two with some starter entry ("last" → 最後に, 作る) and the
+    # starter notes have nothing on git or ssh: no answer rather than `exec "$@"`.
+    for q in ("undo my last git commit", "ブランチを切り替えたい", "sshの鍵を作りたい"):
+        assert Entry.objects.lookup(q, 3) == [], q
+    for q, command in (("イメージを小さくしたい", "docker "), ("restart a container", "docker restart")):
+        assert Entry.objects.lookup(q, 3)[0].command.startswith(command), q
+    monkeypatch.setattr(meaning, "WEAK_MEANING", -10.0)
+    assert Entry.objects.lookup("undo my last git commit", 3)
+
+
 def test_a_japanese_task_finds_a_command_documented_only_in_english(fixtures_dir, make_note):
     call_command("import_tldr", str(fixtures_dir / "vectors" / "tldr"))
     call_command("embed")
