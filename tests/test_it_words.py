@@ -190,3 +190,12 @@ def test_a_word_is_compared_with_the_vocabulary_once_per_version(english_pages, 
     WordVector.objects.filter(text__in=["count", "counts", "counting"]).delete()
     monkeypatch.setattr(words, "CHECK_SECONDS", 0.0)
     assert "count" not in translations({"数": "数える"}).get("数", [])
+
+
+def test_kana_typed_before_conversion_is_not_translated(english_pages, monkeypatch):
+    asked = []
+    real = words._translate
+    monkeypatch.setattr(words, "_translate", lambda wanted: asked.append(dict(wanted)) or real(wanted))
+    words.translated("こんてなの数を数えたい", parse_query("こんてなの数を数えたい"))
+    # こんてな (コンテナ not yet converted) is no word the model knows; 数 is.
+    assert list(asked[0]) == ["数"]

@@ -16,6 +16,7 @@ when the worker has changed them.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -42,6 +43,7 @@ CHECK_SECONDS = 60.0  # how stale a process's copy of the vocabulary may be
 # Words translated per process and vocabulary version: typing a query repeats every word of it
 # at each keystroke, and comparing one word with 6,000 costs about 1.5 ms.
 CACHED_WORDS = 20_000
+_KANA_ONLY_RE = re.compile("[\u3041-\u309f]+")
 
 
 class _Vocabulary:
@@ -120,7 +122,9 @@ def forget() -> None:
 def translated(q: str, query: Query) -> Query:
     """``query`` with each word's nearest words of the other language as alternatives."""
     surfaces = [t.surface for t in query.terms][:MAX_WORDS]
-    wanted = {s: (form, "en") for s, form in forms(q, surfaces).items()}
+    # Kana typed before conversion (こんてな for コンテナ) is no word the model knows: it put
+    # こんてな next to "ini" and "this", which then matched hundreds of pages.
+    wanted = {s: (form, "en") for s, form in forms(q, surfaces).items() if not _KANA_ONLY_RE.fullmatch(s)}
     wanted.update({s: (form, "ja") for s, form in english_forms(surfaces, STOP_WORDS_EN).items()})
     found = _translate(wanted)
     return query.with_alternatives(found) if found else query
