@@ -196,6 +196,6 @@ def test_kana_typed_before_conversion_is_not_translated(english_pages, monkeypat
     asked = []
     real = words._translate
     monkeypatch.setattr(words, "_translate", lambda wanted: asked.append(dict(wanted)) or real(wanted))
-    words.translated("こんてなの数を数えたい", parse_query("こんてなの数を数えたい"))
+    words.translated("こんてな 数", parse_query("こんてな 数"))
     # こんてな (コンテナ not yet converted) is no word the model knows; 数 is.
     assert list(asked[0]) == ["数"]
