@@ -20,6 +20,8 @@ $(STAMP): requirements.txt requirements-dev.txt
 # Local development server on http://127.0.0.1:$(PORT) (DEBUG on unless set), with the
 # background workers (embeddings) running beside it; Ctrl-C stops them all.
 run: export DEBUG ?= 1
+# Webhook payloads link to the site: to this port unless the address is set.
+run: export KB_SITE_URL ?= http://localhost:$(PORT)
 # With DEBUG=0 pages name their CSS and JS by content hash (whitenoise's manifest), which
 # collectstatic writes: without it every page would fail, so run collects first.
 run: install
