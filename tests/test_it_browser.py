@@ -57,3 +57,12 @@ def test_the_admin_pages_fit_a_phone(page, login, kb_admin, make_note):
         assert width <= 375, (url, width)
     page.goto("/webhooks/")
     assert page.locator("#id_url").bounding_box()["width"] > 300
+    # An admin's ten header links keep to one line that scrolls sideways (they took four),
+    # and the home heading fits its line.
+    page.goto("/")
+    links = page.locator("header .links")
+    assert links.bounding_box()["height"] < 60
+    assert links.evaluate("el => el.scrollWidth > el.clientWidth")
+    heading = page.locator(".hero h1")
+    line = float(heading.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)"))
+    assert heading.bounding_box()["height"] < 1.5 * line
