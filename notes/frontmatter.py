@@ -80,8 +80,9 @@ def split(text: str) -> tuple[dict | None, str]:
 
 def tag_name(text: str) -> str:
     """A tag as kb stores it: NFKC, so ＤＯＣＫＥＲ typed with an IME is the docker tag
-    (tags already match without regard to case: TAGGIT_CASE_INSENSITIVE)."""
-    return unicodedata.normalize("NFKC", text).strip()
+    (tags already match without regard to case: TAGGIT_CASE_INSENSITIVE), and without the
+    hash of a hashtag: #docker is docker, not a second tag beside it (slug docker_1)."""
+    return unicodedata.normalize("NFKC", text).strip().lstrip("#").strip()
 
 
 def distinct_tags(tags: list[str]) -> list[str]:

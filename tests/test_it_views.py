@@ -292,6 +292,15 @@ def test_tags_typed_in_full_width_are_the_same_tag(editor_client):
     assert tags_from(["ＤＯＣＫＥＲ", "docker", " ログ "]) == ["DOCKER", "ログ"]
 
 
+def test_a_hashtag_is_the_tag_without_its_hash(editor_client):
+    from taggit.models import Tag
+
+    editor_client.post("/notes/new/", {"title": "一", "body": "x\n", "tags": "docker"})
+    editor_client.post("/notes/new/", {"title": "二", "body": "y\n", "tags": "#docker, ＃compose, C#, #"})
+    assert sorted(Note.objects.get(title="二").tags.names()) == ["C#", "compose", "docker"]
+    assert sorted(Tag.objects.values_list("slug", flat=True)) == ["c", "compose", "docker"]
+
+
 def test_tags_stored_apart_by_earlier_kb_are_merged(make_note, client):
     """Earlier kb kept ＤＯＣＫＥＲ apart from docker; the migrations make them one tag, and the
     note's lookup entries are found on the cheatsheet of the one tag."""
