@@ -1,6 +1,6 @@
 """Task → command entries found in a note's Markdown.
 
-People write the same thing in many shapes; we recognise four:
+People write the same thing in many shapes; we recognise five:
 
 1. tldr-style items: ``- Task:`` then a line holding only `` `command` ``.
 2. A line holding only an inline command, under a heading or right after the
@@ -10,6 +10,7 @@ People write the same thing in many shapes; we recognise four:
    opening a sentence (``docker rm で完全削除できる``).
 4. A fenced shell block: its commands, each tasked by the comment above it,
    else by the sentence before the block, else by the heading.
+5. A table row: the cells beside a command are its task.
 
 The heading of the section is always kept as an extra phrasing, and its anchor
 (the id Python-Markdown's toc extension gives it) lets results link there.
@@ -65,6 +66,7 @@ MAX_COMMANDS_PER_BLOCK = 5
 _FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*\{?\.?(?P<lang>[\w+#.-]*)")
 _HEADING_RE = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _HR_RE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+_TABLE_RULE_RE = re.compile(r"^\|?(?:\s*:?-+:?\s*\|)+(?:\s*:?-+:?\s*)?$")
 _LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _QUOTE_RE = re.compile(r"^\s*(?:>\s?)+")
 _PROMPT_RE = re.compile(r"^\s*(?:\$|%|❯|PS>|PS [^>]*>)\s*")
@@ -194,7 +196,33 @@ def _is_command(code: str, inline: bool) -> bool:
     return not inline or had_prompt or len(words) >= 2
 
 
+def _table_row(st: _State, line: str) -> bool:
+    """A GFM table row: the cells beside a command say its task.
+
+    A cheat sheet is often a table: | `docker ps` | 動いているコンテナを見る |. The row's
+    other cells are the task; a row with no words beside its command (a table of bare
+    flags, `rm -rf` | `ls -la`) says no task, and makes no entry. Header and delimiter
+    rows are neither.
+    """
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1):
+        return False
+    if _TABLE_RULE_RE.match(stripped):
+        return True
+    cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", stripped[1:-1])]
+    commands = [m for c in cells for m in SPAN_RE.finditer(c) if _is_command(m.group("code"), inline=True)]
+    words = [clean(c) for c in cells if c and not SPAN_RE.fullmatch(c)]
+    task = " ".join(w for w in words if MEANINGFUL.search(w))
+    if commands and task:
+        for m in commands:
+            _add(st, task, _strip_prompt(m.group("code")), "", whole=True)
+    st.prev_text, st.pending_item, st.blanks = "", "", 0
+    return True
+
+
 def _prose_line(st: _State, line: str, following: list[str]) -> None:
+    if _table_row(st, line):
+        return
     body = _LIST_RE.sub("", _QUOTE_RE.sub("", line)).strip()
     is_item = bool(_LIST_RE.match(_QUOTE_RE.sub("", line)))
     if _QUOTE_RE.match(line) or (is_item and body.endswith((":", "："))):

@@ -25,6 +25,23 @@ def test_bare_command_in_a_sentence_gets_the_section_as_task():
     assert e.anchor == "後片付け"
 
 
+def test_a_table_row_tasks_its_command_by_the_cells_beside_it():
+    table = (
+        "## よく使う\n\n"
+        "| コマンド | 説明 |\n"
+        "|---|:---:|\n"
+        "| `docker ps` | 動いているコンテナを一覧表示する |\n"
+        "| `ps aux \\| grep x` | プロセスを探す |\n"
+        "| `rm -rf` | `ls -la` |\n"
+        "| 普通のセル | テキスト |\n"
+    )
+    entries = by_command(table)
+    assert entries["docker ps"].tasks == ["動いているコンテナを一覧表示する", "よく使う"]
+    assert entries["ps aux | grep x"].task == "プロセスを探す"  # GFM escapes a pipe in a cell
+    # Bare commands with no words beside them say no task: no entry, not the heading's.
+    assert set(entries) == {"docker ps", "ps aux | grep x"}
+
+
 def test_code_block_commands_use_comment_or_lead_sentence():
     entries = by_command(NOTE)
     assert entries["docker logs --tail 100 [コンテナ名]"].task == "最新100行だけ表示する"
