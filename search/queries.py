@@ -213,8 +213,13 @@ def _fix_typos(query: Query) -> tuple[Query, dict[str, str]]:
 _FLAGS = """
 SELECT n.id, starts_with(coalesce(n.import_key, ''), %(reference)s), n.import_key, n.title,
        char_length(regexp_replace(n.title || left(n.body, %(short)s * 8), '[[:space:]]', '', 'g')) < %(short)s
+       OR (starts_with(coalesce(n.import_key, ''), %(reference)s) AND n.body ~ %(alias)s)
 FROM notes_note n WHERE n.id = ANY(%(ids)s) {tag}
 """
+# A tldr alias page ("This command is an alias of `npm run start`", then `tldr npm run`) says
+# nothing of its own: a dozen such stubs, one sentence each, sat nearer to "run a setup script
+# only on the first start" than any note. Like a short note, it is found by its words only.
+_ALIAS_PAGE = r"(^|\n)`tldr [^`{}\n]+`[[:space:]]*($|\n)"
 # Fewer characters than this in a note's title and body together (spaces aside) are too
 # little for its vector to say anything: "x" / "x", "win" with no body, "text" / "text"
 # sit near every query. 「ポート確認」 with `ss -ltnp` (12) still has its say.
@@ -268,6 +273,7 @@ def meaning(q: str, tag: str | None = None) -> Meaning:
                 "ct": _note_ct() if tag else None,
                 "hidden": _hidden_patterns(),
                 "short": SHORT_NOTE,
+                "alias": _ALIAS_PAGE,
             },
         )
         rows = cur.fetchall()

@@ -67,6 +67,27 @@ def test_a_note_with_almost_no_text_is_never_found_by_meaning_alone(make_note, m
     assert fusion.fuse(ev) == [real.pk, short_but_real.pk]
 
 
+def test_a_tldr_alias_page_is_never_found_by_meaning_alone(make_note, monkeypatch):
+    from search import queries
+    from vectors.search import Neighbour
+
+    alias = make_note(
+        title="npm start",
+        body="This command is an alias of `npm run start`.\n\n- View documentation for the original command:\n\n`tldr npm run`\n",
+    )
+    page = make_note(title="npm run", body="- Run a script:\n\n`npm run {{script_name}}`\n")
+    team = make_note(title="tldr の使い方", body="`tldr npm run` で npm run のページを見る。\n")
+    for note in (alias, page):
+        note.import_key = f"tldr:en/common/{note.title.replace(' ', '-')}"
+        note.save()
+    near = [Neighbour(n.pk, n.pk, 0.84, n.title) for n in (alias, page, team)]
+    monkeypatch.setattr(queries, "nearest_chunks", lambda *a, **k: near)
+    monkeypatch.setattr(queries, "nearest_entries", lambda *a, **k: [])
+    # The stub says nothing of its own; the page it points at and a team note quoting
+    # `tldr npm run` do.
+    assert queries.meaning("start the app").short == {alias.pk}
+
+
 def test_code_queries_keep_the_word_order():
     ev = fusion.Evidence(lexical=[1, 2, 3], mode="and", vector={3: 0.9, 2: 0.85, 1: 0.83}, query="-p 8080:80")
     assert fusion.lexical_weight(ev) == fusion.WEIGHT_CODE
