@@ -18,6 +18,8 @@ from vectors.search import nearest_chunks, nearest_entries
 NEIGHBOURS = 50
 OWN_NEIGHBOURS = 20  # and as many again among the team's own entries
 PAGE_NEIGHBOURS = 30
+# with_meaning's questions, which the lookup asks ahead (vectors.search.prefetch).
+ASKED_AHEAD = ((ENTRY_TABLE, NEIGHBOURS, OWN_NEIGHBOURS, False), (CHUNK_TABLE, PAGE_NEIGHBOURS, 0, False))
 # When no entry shares a word with the query, meaning alone must be this many of the model's
 # spreads above its noise floor to answer: "ほげほげ" and "qqqzzzxx" land 0.3-0.4 from
 # everything under USE, where a real task without a shared word is 0.55 or more.

@@ -27,7 +27,7 @@ from django.db.models.expressions import RawSQL
 
 from lookup import placeholders, presets
 from lookup.fusion import Row
-from lookup.meaning import with_meaning, with_team_twins
+from lookup.meaning import ASKED_AHEAD, with_meaning, with_team_twins
 from search.parse import STOP_WORDS_EN, Query, Term, parse_query, whole_words
 from search.tokenize import normalize
 from vectors.search import prefetch
@@ -157,7 +157,9 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
     q, query = spelled(q, query)
     own = query
     if semantic:
-        prefetch(q)  # the pages' model (e5) works while the words are ranked (with_meaning)
+        # The models, and then the nearest entries and pages (with_meaning), are worked out
+        # in the background while the words are ranked.
+        prefetch(q, nearest=ASKED_AHEAD)
         query = translated(q, query)
     kept = query.terms[:MAX_TERMS]
     terms = [t.tsquery() for t in kept]

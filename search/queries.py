@@ -301,7 +301,12 @@ def search(q: str, tag: str | None = None, semantic: bool = True, language: str 
     if not query:
         return results
     if semantic:
-        prefetch(q[:500])  # the model works while the words are ranked (meaning, below)
+        # The model, and then the nearest passages and entries (meaning, below), are worked
+        # out in the background while the words are ranked.
+        prefetch(
+            q[:500],
+            nearest=((CHUNK_TABLE, NEIGHBOURS, OWN_NEIGHBOURS, False), (ENTRY_TABLE, NEIGHBOURS, 0, False)),
+        )
     query, fixes = _fix_typos(query)
     results.query, results.fixes = query, fixes
     if fixes:

@@ -28,9 +28,14 @@ def _fresh_vectors():
     search.forget_readiness()
     search._cache.clear()
     search._pending.clear()
+    search._asked.clear()
     yield
     backends.backend.cache_clear()
     search.forget_readiness()
+    search._asked.clear()
+    # Nearest neighbours asked in the background (outside a transaction: live servers and
+    # transactional tests) leave that thread a connection to the test database.
+    search.close_background_connections()
 
 
 @pytest.fixture(autouse=True)

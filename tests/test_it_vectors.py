@@ -454,6 +454,52 @@ def test_a_new_query_is_embedded_in_the_background_while_words_are_ranked(make_n
     assert len(model.calls) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_nearest_neighbours_are_asked_in_the_background_while_words_are_ranked(make_note, monkeypatch):
+    from django.db import OperationalError, transaction
+
+    make_note("ログ", "コンテナのログを見る: `docker logs -f web`")
+    make_note("掃除", "使っていないイメージを削除する: `docker image prune -a`")
+    sweep()
+    worker.drain(TopicBackend())
+    model = TopicBackend()
+    monkeypatch.setattr("vectors.search.backend", lambda: model)
+    monkeypatch.setattr("search.queries.backend", lambda: model)
+    monkeypatch.setattr("lookup.meaning.backend", lambda: model)
+    monkeypatch.setattr("vectors.words.backend", lambda: None)
+    asked: list[tuple[str, str]] = []
+    real = vsearch._query_nearest
+
+    def noting(table, *args):
+        asked.append((table, threading.current_thread().name))
+        return real(table, *args)
+
+    monkeypatch.setattr(vsearch, "_query_nearest", noting)
+
+    def answers() -> tuple[list[int], list[int]]:
+        return list(search("container log").ids), [e.pk for e in Entry.objects.lookup("remove the image", 3)]
+
+    # Inside a transaction another connection would not see its rows: the request's own
+    # connection answers, as it always did.
+    with transaction.atomic():
+        expected = answers()
+    assert {thread for _, thread in asked} == {"MainThread"}
+    asked.clear()
+    assert answers() == expected
+    assert set(asked) == {(CHUNK_TABLE, "kb-embed_0"), (ENTRY_TABLE, "kb-embed_0")}
+    assert vsearch._asked == {}  # each answer is taken once
+
+    # A connection lost in the background: the request asks again on its own.
+    def failing(table, *args):
+        if threading.current_thread().name != "MainThread":
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(table, *args)
+
+    monkeypatch.setattr(vsearch, "_query_nearest", failing)
+    vsearch._cache.clear()
+    assert answers() == expected
+
+
 def test_a_query_is_embedded_once_for_every_process():
     fake = FakeBackend("shared")
     first = vsearch.query_vectors(fake, ["コンテナを消したい", "logs"])

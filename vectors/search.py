@@ -6,7 +6,9 @@ closest rows of the current model. Without vectors, with vectors switched off, o
 embedding endpoint down, they return nothing and the caller ranks by words alone.
 
 ``prefetch`` starts embedding a query in a background thread, so that a new query's model
-time (about 20 ms for e5 on one core) passes while PostgreSQL ranks its words.
+time (about 20 ms for e5 on one core) passes while PostgreSQL ranks its words. Given the
+nearest-neighbour questions the caller will ask, that thread asks them too, on its own
+connection, so that the HNSW scans (about 10 ms) also overlap the word ranking.
 
 A query vector is computed once for all processes and servers: each process keeps the
 recent ones in memory, and all of them share the ``vectors_queryvector`` table, because the
@@ -15,6 +17,7 @@ next keystroke of the same person often reaches another gunicorn worker or repli
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import logging
 import os
@@ -47,6 +50,10 @@ _cache_lock = Lock()
 _ready: dict[str, tuple[float, int]] = {}
 # Embeddings started by prefetch and not yet in the cache, by the same key.
 _pending: dict[tuple[str, str], Future] = {}
+# Nearest-neighbour questions asked ahead by prefetch: (table, q, k, own_k, own_only) ->
+# (when asked, answer). An answer is taken once, and only while it is fresh.
+_asked: dict[tuple, tuple[float, Future]] = {}
+ASKED_SECONDS = 5.0
 # One thread per process: the in-process models run one query at a time anyway. Made on
 # first use, after gunicorn has forked (a fork keeps no threads).
 _pool: tuple[int, ThreadPoolExecutor] | None = None
@@ -185,11 +192,19 @@ def _executor() -> ThreadPoolExecutor:
     return _pool[1]
 
 
-def prefetch(q: str, tables: tuple[str, ...] = (ENTRY_TABLE, CHUNK_TABLE)) -> None:
+# A question nearest_chunks or nearest_entries will be asked: (table, k, own_k, own_only).
+Ask = tuple[str, int, int, bool]
+
+
+def prefetch(
+    q: str, tables: tuple[str, ...] = (ENTRY_TABLE, CHUNK_TABLE), nearest: tuple[Ask, ...] = ()
+) -> None:
     """Start embedding ``q`` for the tables' models in the background, if they will be asked for.
 
     The caller goes on with its word ranking; ``nearest_chunks`` and ``nearest_entries`` then
     wait for the vector (or find it cached) instead of computing it after the words are done.
+    ``nearest`` lists the neighbour questions the caller will ask: they are put to the
+    database from the background thread too, once the vector is there.
     """
     chosen = backend()
     if chosen is None or not q.strip():
@@ -209,6 +224,50 @@ def prefetch(q: str, tables: tuple[str, ...] = (ENTRY_TABLE, CHUNK_TABLE)) -> No
         with _cache_lock:
             if (model.name, q) not in _pending:
                 _pending[(model.name, q)] = _executor().submit(_embed_into_cache, model, (model.name, q))
+    # Another connection sees only what is committed: inside a transaction (a test's, or a
+    # request that has written) the caller's own connection answers, as before.
+    if nearest and not connections[read_alias()].in_atomic_block:
+        now = time.monotonic()
+        with _cache_lock:
+            for key in [k for k, (when, _) in _asked.items() if now - when > ASKED_SECONDS]:
+                del _asked[key]
+            for table, k, own_k, own_only in nearest:
+                key = (table, q, k, own_k, own_only)
+                if key not in _asked and _dims_ready(table, chosen.part(table)):
+                    # The replica choice (kb.replica) is a context variable: the thread takes it along.
+                    task = contextvars.copy_context().run
+                    _asked[key] = (now, _executor().submit(task, _nearest_from_thread, *key))
+
+
+def _nearest_from_thread(table: str, q: str, k: int, own_k: int, own_only: bool) -> list[tuple]:
+    # This thread keeps its connection between questions: drop it once broken or too old.
+    for conn in connections.all(initialized_only=True):
+        conn.close_if_unusable_or_obsolete()
+    try:
+        return _query_nearest(table, _COLUMNS[table], q, k, own_k, own_only)
+    except DatabaseError:
+        for conn in connections.all(initialized_only=True):
+            conn.close()
+        raise
+
+
+def close_background_connections() -> None:
+    """Close the background thread's database connections (tests drop their database after)."""
+    if _pool is not None and _pool[0] == os.getpid():
+        _pool[1].submit(connections.close_all).result()
+
+
+def _answer_asked(key: tuple) -> list[tuple] | None:
+    """The background answer to ``key``, if prefetch asked it and it is fresh; else None."""
+    with _cache_lock:
+        asked = _asked.pop(key, None)
+    if asked is None or time.monotonic() - asked[0] > ASKED_SECONDS:
+        return None
+    try:
+        return asked[1].result()
+    except (DatabaseError, EmbeddingError) as exc:  # the caller asks again on its own connection
+        log.warning("nearest neighbours not found in the background: %s", exc)
+        return None
 
 
 def _dims_ready(table: str, model: Backend) -> int:
@@ -249,8 +308,18 @@ def tune_session(sender, connection, **kwargs) -> None:
             cur.execute(SESSION_SETTINGS)
 
 
-def _nearest(table: str, cols: str, q: str, k: int, own_k: int = 0, own_only: bool = False) -> list[tuple]:
+_COLUMNS = {"vectors_notechunk": "id, note_id, text", "vectors_entryvector": "entry_id, note_id"}
+
+
+def _nearest(table: str, q: str, k: int, own_k: int = 0, own_only: bool = False) -> list[tuple]:
     """The ``k`` nearest rows, then (``own_k``) the nearest among the team's own, in one query."""
+    answer = _answer_asked((table, q, k, own_k, own_only))
+    if answer is not None:
+        return answer
+    return _query_nearest(table, _COLUMNS[table], q, k, own_k, own_only)
+
+
+def _query_nearest(table: str, cols: str, q: str, k: int, own_k: int, own_only: bool) -> list[tuple]:
     chosen = backend()
     if chosen is None or not q.strip():
         return []
@@ -288,13 +357,13 @@ def nearest_chunks(q: str, k: int = 50, own: bool = False, also_own: int = 0) ->
     language can fill every one of the ``k`` places before a team note in the other
     language is reached, so search asks for both lists.
     """
-    rows = _nearest("vectors_notechunk", "id, note_id, text", q, k, also_own, own_only=own)
+    rows = _nearest(CHUNK_TABLE, q, k, also_own, own_only=own)
     return [Neighbour(id=r[0], note_id=r[1], text=r[2], similarity=float(r[3])) for r in rows]
 
 
 def nearest_entries(q: str, k: int = 50, own: bool = False, also_own: int = 0) -> list[Neighbour]:
     """Lookup entries closest in meaning to ``q``, best first; ``own`` and ``also_own`` as for chunks."""
-    rows = _nearest("vectors_entryvector", "entry_id, note_id", q, k, also_own, own_only=own)
+    rows = _nearest(ENTRY_TABLE, q, k, also_own, own_only=own)
     return [Neighbour(id=r[0], note_id=r[1], similarity=float(r[2])) for r in rows]
 
 
