@@ -18,9 +18,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
@@ -71,6 +73,17 @@ def login_redirect(request: HttpRequest) -> HttpResponse:
     # Built here rather than read from request.htmx: the private-site
     # middleware runs before django-htmx's middleware.
     htmx = HtmxDetails(request)
+    if request.method == "POST":
+        # A form sent without a session: it ended (logged out in another tab, or expired)
+        # while the page was open. Say so, and where the text is.
+        messages.warning(
+            request,
+            _(
+                "You were logged out, so the form you sent was not saved. Log in and send it again;"
+                " the note editor offers the draft this browser kept."
+            ),
+            fail_silently=True,  # the private-site middleware may answer before messages are set up
+        )
     if htmx and not htmx.history_restore_request:
         back = htmx.current_url_abs_path or request.get_full_path()
         response = redirect_to_login(back)

@@ -119,6 +119,19 @@ def test_a_typed_logout_address_asks_before_logging_out(client, editor):
     assert "_auth_user_id" not in client.session
 
 
+def test_a_form_sent_after_the_session_ended_says_it_was_not_saved(client, make_note):
+    note = make_note(title="手順", slug="steps", body="x\n")
+    response = client.post(
+        f"/notes/{note.slug}/edit/", {"title": "手順", "body": "新しい本文", "tags": ""}, follow=True
+    )
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/?next=")
+    assert "送信した内容は保存されていません" in page and "下書き" in page
+    assert Note.objects.get(pk=note.pk).body == "x\n"
+    # A plain visit to a page that needs a login says nothing of the kind.
+    assert "保存されていません" not in client.get("/notes/new/", follow=True).content.decode()
+
+
 def test_it_sends_security_headers(client, make_note):
     note = make_note(title="ヘッダ")
     response = client.get(note.get_absolute_url())
