@@ -30,6 +30,7 @@ from lookup.fusion import Row
 from lookup.meaning import ASKED_AHEAD, with_meaning, with_team_twins
 from search.parse import STOP_WORDS_EN, Query, Term, parse_query, whole_words
 from search.tokenize import normalize
+from search.wordforms import forms
 from vectors.search import prefetch
 from vectors.words import translated
 
@@ -44,6 +45,7 @@ WEAK_WORDS_EN = frozenset(
 )
 # ts_rank weights for {D, C, B, A}: explanation, command words, tags, task phrasings.
 RANK_WEIGHTS = "{0.05, 0.3, 0.3, 1.0}"
+_PLAIN_VERB_ENDINGS = frozenset("うくぐすつぬぶむる")  # 入る, 消す, 見る: a dictionary form's last kana
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _ASCII_WORD_RE = re.compile(r"(?<![\w-])[a-z0-9][a-z0-9._+-]*")
 
@@ -64,6 +66,18 @@ def term_weight(term: Term) -> float:
     if surface in WEAK_WORDS_EN:
         return 0.4
     return 1.0
+
+
+def _verb_stems(q: str, terms: list[Term]) -> set[str]:
+    """Lone kanji typed as a verb (入 of 入りたい, 消 of 消したい): the action the task asks for.
+
+    term_weight() counts a lone kanji 0.4, as the 中 left of コンテナの中で. A verb's stem is
+    the task's action, and at 0.4 「コンテナに入りたい」 was as well covered by `docker stop`
+    (コンテナを停止する: every word but 入) as by `docker exec` (…コンテナに入ってシェルを開く).
+    """
+    lone = [t.surface for t in terms if len(t.surface) == 1 and _CJK_RE.match(t.surface)]
+    found = forms(q, lone) if lone else {}
+    return {s for s, form in found.items() if len(form) > 1 and form[-1] in _PLAIN_VERB_ENDINGS}
 
 
 _LEXEME_RE = re.compile(r"('(?:[^']|'')*')(:\*)?")
@@ -168,7 +182,8 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
         " | ".join(a for a in t.alternatives if a not in o.alternatives)
         for t, o in zip(kept, own.terms[:MAX_TERMS], strict=True)
     ]
-    weights = [term_weight(t) for t in kept]
+    verbs = _verb_stems(q, kept)
+    weights = [1.0 if t.surface in verbs else term_weight(t) for t in kept]
     any_term = " | ".join(terms)  # ts_rank's query
     words = command_words_of(q)
     key = " ".join(words)

@@ -376,3 +376,36 @@ def test_an_explanation_shows_its_backticked_words_as_code(editor_client):
     html = editor_client.get("/lookup/", {"q": "正規表現で探す"}).content.decode()
     assert "<code>regex</code>" in html and "&lt;b&gt;" in html and "`regex`" not in html
     assert "<code>a `b` c</code>" in html  # a double-backtick span, as CommonMark reads it
+
+
+def test_lone_kanji_typed_as_verbs():
+    from lookup.ranking import _verb_stems
+    from search.parse import parse_query
+
+    def stems(q: str) -> set[str]:
+        return _verb_stems(q, parse_query(q).terms)
+
+    assert stems("コンテナに入りたい") == {"入"}
+    assert stems("コンテナを消したい") == {"消"}
+    assert stems("コンテナの中で実行") == set()  # 中: a noun left over from a phrase
+
+
+def test_a_verb_typed_as_one_kanji_is_the_tasks_action(monkeypatch):
+    from lookup import meaning
+    from vectors.backends import UniversalSentenceEncoder
+    from vectors.search import Neighbour
+
+    stop = _manual("コンテナを停止する", "docker stop {{container}}")
+    enter = _manual("動いているコンテナに入ってシェルを開く", "docker exec -it {{container}} sh")
+    # As USE has it: 「コンテナに入りたい」 is 0.87 from 「コンテナを停止する」 and 0.58 from the
+    # entry that enters a container. Every word but the verb made `docker stop` first.
+    use = UniversalSentenceEncoder()
+    monkeypatch.setattr(meaning, "backend", lambda: use)
+    monkeypatch.setattr(meaning, "nearest_chunks", lambda *a, **k: [])
+    monkeypatch.setattr(
+        meaning,
+        "nearest_entries",
+        lambda *a, **k: [Neighbour(stop.pk, None, 0.87), Neighbour(enter.pk, None, 0.58)],
+    )
+    monkeypatch.setattr("vectors.words.backend", lambda: None)
+    assert Entry.objects.lookup("コンテナに入りたい", 3)[0].pk == enter.pk
