@@ -57,6 +57,7 @@ _OPTIONS_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*(?:\|[A-Za-z0-9][A-Za-z0-
 _CHOICE_RE = re.compile(r"^\[([^\[\]]*\|[^\[\]]*)\]$")
 # Go template actions: {{.State.ExitCode}}, {{json .Config}}, {{range $p, $c := .Ports}}.
 _GO_ACTION_RE = re.compile(r"^\.[A-Z]|^(?:json|range|with|if|index|printf|len)\s+[.$(]")
+_GO_BLOCK_RE = re.compile(r"^(?:range|with|if)\s")  # closed by {{end}}
 # Characters a shell never treats specially in a bare word (as Python's shlex.quote).
 _SHELL_SAFE_RE = re.compile(r"[\w@%+=:,./-]+", re.ASCII)
 
@@ -92,11 +93,14 @@ def parse(template: str) -> list[Segment]:
     scanned = template[:MAX_PARSED]
     pos = 0
     quote = _QuoteState()
+    go_blocks = 0  # Go template blocks open ({{range …}} … {{end}})
     for m in _TOKEN_RE.finditer(scanned):
         raw = m.group(0)
         body = (m.group("tldr_body") or "").strip()
-        if m.group("tldr") and _GO_ACTION_RE.match(body):
-            continue  # stays in the text run, as written
+        if m.group("tldr") and (_GO_ACTION_RE.match(body) or (go_blocks and body in ("end", "else"))):
+            # Stays in the text run, as written: `--format '{{range .Networks}}…{{end}}'`.
+            go_blocks += 1 if _GO_BLOCK_RE.match(body) else -1 if body == "end" else 0
+            continue
         if m.start() > pos:
             quote.feed(_add_text(segments, template[pos : m.start()]))
         if m.group("tldr"):

@@ -91,6 +91,12 @@ def test_go_template_braces_are_text():
     # Fields that merely look like Go: a path "." or a field named json.
     assert kinds("ned {{pattern}} {{.}}") == [("field", "pattern"), ("field", ".")]
     assert kinds("jq {{json}}") == [("field", "json")]
+    # A block's {{end}} and {{else}} are Go too; alone, {{end}} is a field like any other.
+    t = "docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' {{c}}"
+    assert kinds(t) == [("field", "c")]
+    t = "docker inspect -f '{{if .State.Running}}up{{else}}down{{end}}' {{c}}"
+    assert readable(t) == "docker inspect -f '{{if .State.Running}}up{{else}}down{{end}}' <c>"
+    assert kinds("git log {{end}}") == [("field", "end")]
 
 
 def test_placeholders_know_the_quotes_they_sit_in():
