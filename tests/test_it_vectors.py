@@ -432,15 +432,20 @@ class ThreadNoting(TopicBackend):
         return self.passages(texts)
 
 
+def _query_with(model: Backend, monkeypatch) -> None:
+    """Search and lookup ask ``model``, with no word translation."""
+    monkeypatch.setattr("vectors.search.backend", lambda: model)
+    monkeypatch.setattr("search.queries.backend", lambda: model)
+    monkeypatch.setattr("lookup.meaning.backend", lambda: model)
+    monkeypatch.setattr("vectors.words.backend", lambda: None)
+
+
 def test_a_new_query_is_embedded_in_the_background_while_words_are_ranked(make_note, monkeypatch):
     make_note("ログ", "コンテナのログを見る: `docker logs -f web`")
     sweep()
     worker.drain(TopicBackend())
     model = ThreadNoting()
-    monkeypatch.setattr("vectors.search.backend", lambda: model)
-    monkeypatch.setattr("search.queries.backend", lambda: model)
-    monkeypatch.setattr("lookup.meaning.backend", lambda: model)
-    monkeypatch.setattr("vectors.words.backend", lambda: None)  # no word translation here
+    _query_with(model, monkeypatch)
 
     found = search("container log")
     entries = Entry.objects.lookup("container log", 3)
@@ -462,11 +467,7 @@ def test_the_nearest_neighbours_are_asked_in_the_background_while_words_are_rank
     make_note("掃除", "使っていないイメージを削除する: `docker image prune -a`")
     sweep()
     worker.drain(TopicBackend())
-    model = TopicBackend()
-    monkeypatch.setattr("vectors.search.backend", lambda: model)
-    monkeypatch.setattr("search.queries.backend", lambda: model)
-    monkeypatch.setattr("lookup.meaning.backend", lambda: model)
-    monkeypatch.setattr("vectors.words.backend", lambda: None)
+    _query_with(TopicBackend(), monkeypatch)
     asked: list[tuple[str, str]] = []
     real = vsearch._query_nearest
 
