@@ -227,13 +227,14 @@ def prefetch(
     # Another connection sees only what is committed: inside a transaction (a test's, or a
     # request that has written) the caller's own connection answers, as before.
     if nearest and not connections[read_alias()].in_atomic_block:
+        ready = [ask for ask in nearest if _dims_ready(ask[0], chosen.part(ask[0]))]
         now = time.monotonic()
         with _cache_lock:
             for key in [k for k, (when, _) in _asked.items() if now - when > ASKED_SECONDS]:
                 del _asked[key]
-            for table, k, own_k, own_only in nearest:
+            for table, k, own_k, own_only in ready:
                 key = (table, q, k, own_k, own_only)
-                if key not in _asked and _dims_ready(table, chosen.part(table)):
+                if key not in _asked:
                     # The replica choice (kb.replica) is a context variable: the thread takes it along.
                     task = contextvars.copy_context().run
                     _asked[key] = (now, _executor().submit(task, _nearest_from_thread, *key))
