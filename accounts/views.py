@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -69,6 +70,16 @@ class LoginView(auth_views.LoginView):
         # The header's "Log in" link on the login page itself carries next=/accounts/login/:
         # after a good password that would show the login form again, as if it had failed.
         url = super().get_redirect_url()
+        # …and from /accounts/login/?next=/notes/x/ it carries that page inside its own next.
+        for _depth in range(3):
+            parts = urlsplit(url)
+            if parts.path != reverse("login"):
+                break
+            url = parse_qs(parts.query).get("next", [""])[0]
+            if not url_has_allowed_host_and_scheme(
+                url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+            ):
+                url = ""
         if urlsplit(url).path in (reverse("login"), reverse("logout")):
             return ""
         return url

@@ -15,8 +15,17 @@ from lookup.models import (
     Entry,
     entry_tag,
 )
+from notes.controls import control_character, one_line, terminal_control
 from notes.forms import check_tag_limits
 from notes.models import Note
+
+
+def _refuse_controls(text: str, char: str | None) -> None:
+    if char:
+        raise forms.ValidationError(
+            _("“%(text)s” contains a control character (%(char)s), which cannot be shown; remove it."),
+            params={"text": text[:30], "char": char},
+        )
 
 
 class EntryForm(forms.Form):
@@ -50,9 +59,11 @@ class EntryForm(forms.Form):
     anchor = forms.CharField(label=_("Heading anchor"), required=False, max_length=200)
 
     def clean_tasks(self) -> list[str]:
-        tasks = [line.strip() for line in self.cleaned_data["tasks"].splitlines() if line.strip()]
+        tasks = [one_line(line) for line in self.cleaned_data["tasks"].splitlines() if line.strip()]
         if not tasks:
             raise forms.ValidationError(_("Write at least one task."))
+        for task in tasks:
+            _refuse_controls(task, control_character(task))
         if any(len(t) > MAX_TASK_CHARS for t in tasks):
             raise forms.ValidationError(
                 _("Each task must be at most %(limit)d characters."), params={"limit": MAX_TASK_CHARS}
@@ -67,7 +78,14 @@ class EntryForm(forms.Form):
         command = self.cleaned_data["command"].strip()
         if not command:
             raise forms.ValidationError(_("The command is empty."))
+        # /q/ prints commands to a terminal, which would obey an escape sequence in one.
+        _refuse_controls(command, terminal_control(command))
         return command
+
+    def clean_explanation(self) -> str:
+        explanation = self.cleaned_data["explanation"]
+        _refuse_controls(explanation, terminal_control(explanation))
+        return explanation
 
     def clean_tags(self) -> list[str]:
         raw = self.cleaned_data["tags"].replace("、", ",").replace(",", " ")

@@ -18,6 +18,7 @@ from lookup.models import (
     entry_tag,
 )
 from lookup.tldr import parse_page, summary
+from notes.controls import terminal_control, terminal_safe
 from notes.models import REFERENCE_KEY_PREFIX
 from search.tokenize import to_tsvector_literal
 
@@ -84,8 +85,10 @@ def entries_for_note(note, tags: list[str] | None = None, description: str = "")
             continue  # alias pages point at the original page: not a task
         if len(found.command.strip()) > MAX_COMMAND_CHARS:
             continue  # pasted output or a script, not a command someone looks up
+        if terminal_control(found.command):
+            continue  # an escape sequence pasted into a note is no command to put on a prompt
         entry = Entry(
-            tasks=found.tasks,
+            tasks=[terminal_safe(t) for t in found.tasks],
             command=found.command,
             explanation=found.explanation or description,
             tags=list(tags) + ([found.command.split()[0].lower()] if tldr else []),

@@ -17,6 +17,7 @@ from kb.htmx import render_live
 from lookup import placeholders
 from lookup.forms import EntryForm
 from lookup.models import Entry, entry_tag
+from notes.controls import terminal_safe
 
 PAGE_RESULTS = 20
 API_MAX_LIMIT = 50
@@ -101,20 +102,31 @@ def plain_lookup(request: HttpRequest, query: str = "") -> HttpResponse:
         # As typed in a terminal (curl sends it as UTF-8), not percent-encoded as reverse() gives it.
         example = unquote(request.build_absolute_uri(reverse("lookup_plain", args=["コンテナ+削除"])))
         usage = _("Usage: curl -s %(url)s (words joined with +)") % {"url": example}
-        return HttpResponse(f"# {usage}\n", content_type=PLAIN_TEXT)
+        return _plain(f"# {usage}\n")
     entries = Entry.objects.lookup(q, PLAIN_RESULTS)
     if not entries:
-        return HttpResponse(f"# {_('Nothing found')}: {q}\n", content_type=PLAIN_TEXT, status=404)
+        return _plain(f"# {_('Nothing found')}: {_comment(q)}\n", status=404)
     blocks = []
     for e in entries:
-        lines = [f"# {e.task}"]
+        lines = [f"# {_comment(e.task)}"]
         if e.explanation and e.explanation != e.task:
-            lines.append(f"# {e.explanation[:200]}")
+            lines.append(f"# {_comment(e.explanation[:200])}")
         lines.append(placeholders.readable(e.command, e.preset))
         if e.note_id:
             lines.append(f"#   {request.build_absolute_uri(e.note_url())}")
         blocks.append("\n".join(lines))
-    return HttpResponse("\n\n".join(blocks) + "\n", content_type=PLAIN_TEXT)
+    return _plain("\n\n".join(blocks) + "\n")
+
+
+def _comment(text: str) -> str:
+    """Text for a `# …` line: a line break in it would start a line that is no comment."""
+    return " ".join(text.split())
+
+
+def _plain(text: str, status: int = 200) -> HttpResponse:
+    # Read in a terminal, which would obey an escape sequence in a task, a command or the
+    # query echoed back; kb refuses them on the way in, and this keeps older text harmless.
+    return HttpResponse(terminal_safe(text), content_type=PLAIN_TEXT, status=status)
 
 
 @read_required

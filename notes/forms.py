@@ -8,7 +8,7 @@ from markdownx.fields import MarkdownxFormField
 from taggit.forms import TagField
 
 # The same tag limits as an import (taggit's Tag.name and Tag.slug columns hold 100 characters).
-from notes.controls import control_character
+from notes.controls import control_character, one_line
 from notes.frontmatter import MAX_TAG_CHARS, MAX_TAGS, distinct_tags
 from notes.models import Note
 
@@ -16,6 +16,11 @@ from notes.models import Note
 def check_tag_limits(tags: list[str], max_chars: int, max_count: int, length=len) -> None:
     """Raise a form error for a tag longer than ``max_chars`` (by ``length``) or too many tags."""
     for tag in tags:
+        if char := control_character(tag):
+            raise forms.ValidationError(
+                _("The tag “%(tag)s” contains a control character (%(char)s); remove it."),
+                params={"tag": tag[:30], "char": char},
+            )
         if length(tag) > max_chars:
             raise forms.ValidationError(
                 _("The tag “%(tag)s…” is too long (the limit is %(limit)d characters)."),
@@ -57,7 +62,7 @@ class NoteForm(forms.ModelForm):
         return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
     def clean_title(self) -> str:
-        title = self.cleaned_data["title"].strip()
+        title = one_line(self.cleaned_data["title"])
         if not title:
             raise forms.ValidationError(_("A title is required."))
         if char := control_character(title):

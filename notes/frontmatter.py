@@ -11,6 +11,8 @@ import unicodedata
 
 import yaml
 
+from notes.controls import control_character
+
 
 class FrontMatterError(ValueError):
     pass
@@ -85,10 +87,22 @@ def tag_name(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lstrip("#").strip()
 
 
+def tag_names(text: str) -> list[str]:
+    """The tags in one item as typed: hashtags separated by spaces are several.
+
+    "#docker #compose" (or ＃ｄｏｃｋｅｒ　＃compose, with an IME's full-width space) in the
+    form or in front matter is two tags; "kb deploy" stays one.
+    """
+    words = unicodedata.normalize("NFKC", text).split()
+    if len(words) > 1 and all(w.startswith("#") for w in words):
+        return [tag_name(w) for w in words]
+    return [tag_name(text)]
+
+
 def distinct_tags(tags: list[str]) -> list[str]:
     """Each tag once, first spelling kept, compared as kb compares them."""
     seen: dict[str, str] = {}
-    for tag in map(tag_name, tags):
+    for tag in (name for item in tags for name in tag_names(item)):
         if tag:
             seen.setdefault(tag.lower(), tag)
     return list(seen.values())
@@ -111,11 +125,15 @@ def tags_from(value: object) -> list[str]:
             continue
         if isinstance(item, (dict, list)):
             raise FrontMatterError(cut(f"a tag must be a word, not {type(item).__name__}: {item!r}"))
-        tag = tag_name(str(item))
-        if len(tag) > MAX_TAG_CHARS:
-            raise FrontMatterError(f"tag is longer than {MAX_TAG_CHARS} characters: {tag[:30]}…")
-        if tag:
-            tags.append(tag)
+        for tag in tag_names(str(item)):
+            if len(tag) > MAX_TAG_CHARS:
+                raise FrontMatterError(f"tag is longer than {MAX_TAG_CHARS} characters: {tag[:30]}…")
+            if char := control_character(tag):
+                raise FrontMatterError(
+                    cut(f"the tag {tag!r} contains a control character ({char}); remove it")
+                )
+            if tag:
+                tags.append(tag)
     return distinct_tags(tags)
 
 

@@ -22,7 +22,7 @@ from django.db.models import F, Func
 from django.db.models.functions import Lower
 
 from notes import frontmatter, media
-from notes.controls import control_character
+from notes.controls import control_character, one_line
 from notes.models import Note
 from notes.slugs import RESERVED
 
@@ -146,7 +146,7 @@ def parse_file(text: str, key: str, fallback_title: str) -> ParsedNote:
         title = m.group(1).strip() if m else fallback_title
     if isinstance(title, (dict, list)):
         raise BadFile(frontmatter.cut(f"the title must be text, not {type(title).__name__}"))
-    title = str(title).strip()
+    title = one_line(str(title))
     if not title:
         raise BadFile("the title is empty")
     if len(title) > 200:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from notes import markdown
+from notes.controls import refuse_control_characters
 from notes.slugs import RESERVED, slug_for
 
 # Tries at a free slug when simultaneous creates pick the same one.
@@ -65,7 +66,7 @@ class NoteQuerySet(models.QuerySet):
 
 
 class Note(models.Model):
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[refuse_control_characters])
     slug = models.SlugField(_("slug"), max_length=140, allow_unicode=True)
     body = models.TextField(_("body"), blank=True)
     # Rendered once on save; pages read these instead of running Markdown.

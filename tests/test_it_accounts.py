@@ -106,6 +106,13 @@ def test_a_login_from_the_login_page_itself_lands_on_the_site(client, editor):
     client.logout()
     response = client.post("/accounts/login/?next=/notes/", {"username": "editor", "password": "pw"})
     assert response["Location"] == "/notes/"
+    # The header's link on /accounts/login/?next=/notes/x/ wraps that page in its own next.
+    client.logout()
+    wrapped = "/accounts/login/?next=/accounts/login/%3Fnext%3D/notes/x/"
+    assert client.post(wrapped, {"username": "editor", "password": "pw"})["Location"] == "/notes/x/"
+    client.logout()
+    evil = "/accounts/login/?next=/accounts/login/%3Fnext%3Dhttps://evil.example/"
+    assert client.post(evil, {"username": "editor", "password": "pw"})["Location"] == "/"
 
 
 def test_a_typed_logout_address_asks_before_logging_out(client, editor):

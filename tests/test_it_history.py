@@ -148,6 +148,22 @@ def test_a_control_character_in_a_title_is_refused_and_never_breaks_the_feed(edi
     assert "bell [31mred (#1)" in feed.content.decode()
 
 
+@pytest.mark.parametrize("title", ["右から左\u202eへ", "非文字\ufffe", "esc \x1b[31m"])
+def test_invisible_characters_are_refused_by_the_form_and_the_admin(editor_client, admin_client, title):
+    response = editor_client.post("/notes/new/", {"title": title, "body": "x", "tags": ""})
+    assert "制御文字" in response.content.decode()
+    response = admin_client.post("/admin/notes/note/add/", {"title": title, "body": "x", "tags": ""})
+    assert response.status_code == 200 and "制御文字" in response.content.decode()
+    assert not Note.objects.exists()
+
+
+def test_a_tab_in_a_title_is_a_space(editor_client):
+    editor_client.post("/notes/new/", {"title": "列1\t列2", "body": "x", "tags": "ok, #bad\x1b"})
+    assert not Note.objects.exists()  # the tag is refused
+    editor_client.post("/notes/new/", {"title": "列1\t列2", "body": "x", "tags": "ok"})
+    assert Note.objects.get().title == "列1 列2"
+
+
 def test_the_diff_from_nothing_shows_only_the_new_lines():
     from history.diff import diff
 

@@ -299,6 +299,12 @@ def test_a_hashtag_is_the_tag_without_its_hash(editor_client):
     editor_client.post("/notes/new/", {"title": "二", "body": "y\n", "tags": "#docker, ＃compose, C#, #"})
     assert sorted(Note.objects.get(title="二").tags.names()) == ["C#", "compose", "docker"]
     assert sorted(Tag.objects.values_list("slug", flat=True)) == ["c", "compose", "docker"]
+    # Hashtags separated by spaces, as typed with an IME's full-width space, are several tags.
+    editor_client.post("/notes/new/", {"title": "三", "body": "z\n", "tags": "＃ｄｏｃｋｅｒ　＃ＱＡ"})
+    assert sorted(Note.objects.get(title="三").tags.names()) == ["QA", "docker"]
+    from notes.frontmatter import tags_from
+
+    assert tags_from("#docker #compose, kb deploy") == ["docker", "compose", "kb deploy"]
 
 
 def test_tags_stored_apart_by_earlier_kb_are_merged(make_note, client):
