@@ -74,8 +74,11 @@ def asked_values(query: Query, entries: list, command_words: list[str]) -> None:
                 entry.preset = placeholders.chosen(entry.command, words, labels)
     numbers = numbers_in(query.raw)
     if numbers:
+        took: set[int] = set()  # entries that took the query's number
         for entry in entries:
-            entry.preset.update(placeholders.counted(entry.command, numbers))
+            if counted_field := placeholders.counted(entry.command, numbers):
+                entry.preset.update(counted_field)
+                took.add(entry.pk)
             # A team's own command keeps the numbers written into it (--tail 100).
             if entry.origin == entry.Origin.TLDR and (
                 counted := placeholders.renumbered(entry.command, numbers)
@@ -86,3 +89,33 @@ def asked_values(query: Query, entries: list, command_words: list[str]) -> None:
                     _COUNT_RE.sub(lambda m, old=old: numbers[0] if m.group() == old else m.group(), t)
                     for t in entry.tasks
                 ]
+                took.add(entry.pk)
+        entries[:TOP] = counted_first(entries[:TOP], took)
+
+
+# The places within which an entry that took the query's number goes before the same
+# command without one: the page (20), the API (10) and /q/ (5) show the same first three.
+TOP = 3
+
+
+def counted_first(entries: list, took: set[int]) -> list:
+    """Entries of one command that took the query's number before those of it that did not.
+
+    "last 100 lines" ranked `tail <file>` ("Show last 10 lines") above `tail -100 <file>`;
+    both are tail, and the one that says 100 is the answer. Other commands keep their places.
+    """
+    out = list(entries)
+    for i, entry in enumerate(out):
+        if entry.pk in took:
+            continue
+        later = next(
+            (
+                j
+                for j in range(i + 1, len(out))
+                if out[j].pk in took and out[j].command_key == entry.command_key
+            ),
+            None,
+        )
+        if later is not None:
+            out.insert(i, out.pop(later))
+    return out

@@ -326,6 +326,33 @@ def test_a_count_tldr_spells_into_an_option_takes_the_query_number(client, make_
     assert "tail -5 app.log" in [r["command"] for r in results]
 
 
+def test_the_entry_that_takes_the_number_goes_before_the_same_command_without_it(client, make_note):
+    page = make_note(title="tail", body="tldr page")
+    for task, command in (
+        ("Show last 10 lines in a file", "tail {{path/to/file}}"),
+        ("Show last 5 lines in file", "tail {{[-5|--lines 5]}} {{path/to/file}}"),
+    ):
+        Entry(tasks=[task], command=command, origin="tldr", note=page).save()
+    first = client.get("/api/lookup", {"q": "last 100 lines in a file"}).json()["results"][0]
+    assert first["command"] == "tail -100 <path/to/file>"
+    assert (
+        client.get("/q/last+100+lines+in+a+file").content.decode().split("\n")[1]
+        == "tail -100 <path/to/file>"
+    )
+
+
+def test_counted_first_moves_only_within_a_command():
+    from types import SimpleNamespace
+
+    from lookup.presets import counted_first
+
+    tail10, head, tail100 = (
+        SimpleNamespace(pk=i, command_key=k) for i, k in ((1, "tail"), (2, "head"), (3, "tail"))
+    )
+    assert [e.pk for e in counted_first([tail10, head, tail100], {3})] == [3, 1, 2]
+    assert [e.pk for e in counted_first([head, tail10], {2})] == [2, 1]  # another command stays
+
+
 def test_renumbered_templates():
     from lookup.placeholders import renumbered
 
