@@ -216,14 +216,15 @@ def counted(template: str, numbers: list[str]) -> dict[str, str]:
     return {numeric.pop(): numbers[0]} if len(numeric) == 1 else {}
 
 
-_COUNT_RE = re.compile(r"(?<![\w.])[0-9]+(?![\w.])")
+# A count as tldr writes it in a spelling or a task: 5 of "-5", "--lines 5", "Show last 5 lines".
+COUNT_RE = re.compile(r"(?<![\w.])[0-9]+(?![\w.])")
 
 
 def _choice_number(seg: Segment) -> str | None:
     """The one number every spelling of a choice carries: 5 in ``{{[-5|--lines 5]}}``."""
     if seg.kind != "choice":
         return None
-    found = {tuple(_COUNT_RE.findall(spelling)) for spelling in seg.choices}
+    found = {tuple(COUNT_RE.findall(spelling)) for spelling in seg.choices}
     if len(found) == 1 and len(numbers := found.pop()) == 1:
         return numbers[0]
     return None
@@ -249,7 +250,7 @@ def renumbered(template: str, numbers: list[str]) -> tuple[str, str] | None:
     seg = counts[0]
     old = _choice_number(seg)
     spellings = [
-        _COUNT_RE.sub(lambda m: numbers[0] if m.group() == old else m.group(), c) for c in seg.choices
+        COUNT_RE.sub(lambda m: numbers[0] if m.group() == old else m.group(), c) for c in seg.choices
     ]
     return template.replace(seg.raw, "{{[" + "|".join(spellings) + "]}}"), old
 

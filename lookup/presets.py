@@ -53,10 +53,6 @@ def label_words() -> frozenset[str]:
 _NUMBER_RE = re.compile(r"(?<![A-Za-z0-9._:/-])[0-9]+(?![A-Za-z0-9._:/-]|\.[0-9])")
 
 
-# A number as tldr writes a count into a task: "Show last 5 lines in file".
-_COUNT_RE = re.compile(r"(?<![\w.])[0-9]+(?![\w.])")
-
-
 def numbers_in(q: str) -> list[str]:
     return list(dict.fromkeys(_NUMBER_RE.findall(unicodedata.normalize("NFKC", q))))
 
@@ -86,7 +82,9 @@ def asked_values(query: Query, entries: list, command_words: list[str]) -> None:
                 # Shown, not saved; the task says the same count ("Show last 50 lines").
                 entry.command, old = counted
                 entry.tasks = [
-                    _COUNT_RE.sub(lambda m, old=old: numbers[0] if m.group() == old else m.group(), t)
+                    placeholders.COUNT_RE.sub(
+                        lambda m, old=old: numbers[0] if m.group() == old else m.group(), t
+                    )
                     for t in entry.tasks
                 ]
                 took.add(entry.pk)
