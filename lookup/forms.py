@@ -20,8 +20,9 @@ from notes.forms import check_tag_limits
 from notes.models import Note
 
 
-def _refuse_controls(text: str, char: str | None) -> None:
-    if char:
+def _refuse_controls(text: str, find=control_character) -> None:
+    """A form error naming the first character ``find`` objects to in ``text``."""
+    if char := find(text):
         raise forms.ValidationError(
             _("“%(text)s” contains a control character (%(char)s), which cannot be shown; remove it."),
             params={"text": text[:30], "char": char},
@@ -63,7 +64,7 @@ class EntryForm(forms.Form):
         if not tasks:
             raise forms.ValidationError(_("Write at least one task."))
         for task in tasks:
-            _refuse_controls(task, control_character(task))
+            _refuse_controls(task)
         if any(len(t) > MAX_TASK_CHARS for t in tasks):
             raise forms.ValidationError(
                 _("Each task must be at most %(limit)d characters."), params={"limit": MAX_TASK_CHARS}
@@ -79,12 +80,12 @@ class EntryForm(forms.Form):
         if not command:
             raise forms.ValidationError(_("The command is empty."))
         # /q/ prints commands to a terminal, which would obey an escape sequence in one.
-        _refuse_controls(command, terminal_control(command))
+        _refuse_controls(command, terminal_control)
         return command
 
     def clean_explanation(self) -> str:
         explanation = self.cleaned_data["explanation"]
-        _refuse_controls(explanation, terminal_control(explanation))
+        _refuse_controls(explanation, terminal_control)
         return explanation
 
     def clean_tags(self) -> list[str]:

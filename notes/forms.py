@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.fields import MarkdownxFormField
 from taggit.forms import TagField
 
-# The same tag limits as an import (taggit's Tag.name and Tag.slug columns hold 100 characters).
 from notes.controls import control_character, one_line
+
+# The same tag limits as an import (taggit's Tag.name and Tag.slug columns hold 100 characters).
 from notes.frontmatter import MAX_TAG_CHARS, MAX_TAGS, distinct_tags
 from notes.models import Note
 

@@ -31,6 +31,8 @@ CANDIDATES = 200
 # Nearest note sections and lookup entries asked of the vector index.
 NEIGHBOURS = 40
 OWN_NEIGHBOURS = 20  # and as many again from the team's own notes (vectors.search.nearest_chunks)
+# meaning()'s questions, which search asks ahead (vectors.search.prefetch).
+ASKED_AHEAD = ((CHUNK_TABLE, NEIGHBOURS, OWN_NEIGHBOURS, False), (ENTRY_TABLE, NEIGHBOURS, 0, False))
 # An entry (one example of a page) stands for its note at a little less than its similarity:
 # a passage about the whole note says more than one command does.
 ENTRY_DISCOUNT = 0.1
@@ -303,10 +305,7 @@ def search(q: str, tag: str | None = None, semantic: bool = True, language: str 
     if semantic:
         # The model, and then the nearest passages and entries (meaning, below), are worked
         # out in the background while the words are ranked.
-        prefetch(
-            q[:500],
-            nearest=((CHUNK_TABLE, NEIGHBOURS, OWN_NEIGHBOURS, False), (ENTRY_TABLE, NEIGHBOURS, 0, False)),
-        )
+        prefetch(q[:500], nearest=ASKED_AHEAD)
     query, fixes = _fix_typos(query)
     results.query, results.fixes = query, fixes
     if fixes:

@@ -55,8 +55,8 @@ class _Vocabulary:
         self.checked = -CHECK_SECONDS
         self.words: list[str] = []
         self.matrix = np.zeros((0, 0), dtype=np.float32)
-        # (word model, dictionary form) -> its translations, for this version of the words.
-        self.nearest: OrderedDict[tuple[str, str], list[str]] = OrderedDict()
+        # Dictionary form -> its translations, for this model and version of the words.
+        self.nearest: OrderedDict[str, list[str]] = OrderedDict()
 
     def current(self, model: str) -> tuple[list[str], np.ndarray]:
         now = time.monotonic()
@@ -86,16 +86,16 @@ class _Vocabulary:
             self.checked = now
             return self.words, self.matrix
 
-    def recall(self, model: str, form: str) -> list[str] | None:
+    def recall(self, form: str) -> list[str] | None:
         with self.lock:
-            found = self.nearest.get((model, form))
+            found = self.nearest.get(form)
             if found is not None:
-                self.nearest.move_to_end((model, form))
+                self.nearest.move_to_end(form)
             return found
 
-    def remember(self, model: str, form: str, found: list[str]) -> None:
+    def remember(self, form: str, found: list[str]) -> None:
         with self.lock:
-            self.nearest[(model, form)] = found
+            self.nearest[form] = found
             while len(self.nearest) > CACHED_WORDS:
                 self.nearest.popitem(last=False)
 
@@ -150,7 +150,7 @@ def _translate(wanted: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
         wanted = {s: (form, lang) for s, (form, lang) in wanted.items() if vocabularies[lang][0]}
         out: dict[str, list[str]] = {}
         for surface, (form, lang) in list(wanted.items()):
-            known = _vocabularies[lang].recall(model.name, form)
+            known = _vocabularies[lang].recall(form)
             if known is not None:
                 if known:
                     out[surface] = known
@@ -179,7 +179,7 @@ def _translate(wanted: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
         best = best[np.argsort(-row[best], kind="stable")]
         top = float(row[best[0]])
         found = [words[i] for i in best if row[i] >= top - margin] if top >= minimum else []
-        _vocabularies[lang].remember(model.name, form, found)
+        _vocabularies[lang].remember(form, found)
         if found:
             out[surface] = found
     return out
