@@ -343,6 +343,18 @@ def test_a_word_in_passing_with_nothing_near_gets_no_answer(starter_notes, monke
     assert Entry.objects.lookup("undo my last git commit", 3)
 
 
+def test_a_newcomers_first_questions_on_the_starter_notes(starter_notes):
+    # The first things a newcomer asks, in both languages. `docker top` ("コンテナ内のプロセスを
+    # 一覧表示する") is near all of them in meaning; the list of running containers is `docker ps`.
+    for q, command in (
+        ("実行中のコンテナ一覧を見たい", "docker ps"),
+        ("show running containers", "docker ps"),
+        ("コンテナに入りたい", "docker exec"),
+        ("コンテナのログを見たい", "docker logs"),
+    ):
+        assert Entry.objects.lookup(q, 3)[0].command.startswith(command), q
+
+
 def test_a_japanese_task_finds_a_command_documented_only_in_english(fixtures_dir, make_note):
     call_command("import_tldr", str(fixtures_dir / "vectors" / "tldr"))
     call_command("embed")
