@@ -349,6 +349,8 @@ def test_a_newcomers_first_questions_on_the_starter_notes(starter_notes):
     for q, command in (
         ("実行中のコンテナ一覧を見たい", "docker ps"),
         ("show running containers", "docker ps"),
+        ("コンテナの一覧", "docker ps"),
+        ("list containers", "docker ps"),
         ("コンテナに入りたい", "docker exec"),
         ("コンテナのログを見たい", "docker logs"),
     ):
