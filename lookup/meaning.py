@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from django.db.models import Value
 
+from kb.replica import read_connection
 from lookup import placeholders
 from lookup.fusion import PAGE_WEIGHT, Candidate, Row, fuse
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
@@ -33,6 +34,13 @@ WEAK_MEANING = 1.0
 # (_with_team_tool_twins), and how many such entries one lookup looks at.
 TWIN_TOOL_ENTRIES = 5
 MAX_TWINS = 200
+# Another tool is the team's tool's twin when most of its subcommands are the team tool's
+# too: podman has 14 of its 16 among docker's, nerdctl all 7. skicka (a Google Drive client)
+# has only `rm` of its 6, and its "Delete a file" made `docker rm` the answer to
+# "delete a file".
+TWIN_SHARE = 0.5
+TWIN_SHARED = 3
+_subcommands: dict[str, tuple[float, frozenset[str]]] = {}
 _TEAM_TTL = 60.0
 _team_cache: tuple[float, dict[str, int]] = (-_TEAM_TTL, {})
 
@@ -53,6 +61,32 @@ def team_tools() -> dict[str, int]:
             counts[tool] = counts.get(tool, 0) + 1
     _team_cache = (now, counts)
     return counts
+
+
+def subcommands(tools: set[str]) -> dict[str, frozenset[str]]:
+    """Each tool's subcommands among all entries (`docker` → run, exec, ps, …), cached a minute."""
+    now = time.monotonic()
+    stale = sorted(t for t in tools if now - _subcommands.get(t, (-_TEAM_TTL, frozenset()))[0] >= _TEAM_TTL)
+    if stale:
+        found: dict[str, set[str]] = {t: set() for t in stale}
+        with read_connection().cursor() as cur:
+            cur.execute(
+                "SELECT DISTINCT split_part(command_key, ' ', 1), split_part(command_key, ' ', 2)"
+                " FROM lookup_entry WHERE split_part(command_key, ' ', 1) = ANY(%s)",
+                [stale],
+            )
+            for tool, sub in cur.fetchall():
+                if sub:
+                    found[tool].add(sub)
+        for tool, subs in found.items():
+            _subcommands[tool] = (now, frozenset(subs))
+    return {t: _subcommands[t][1] for t in tools}
+
+
+def are_twins(other: frozenset[str], team_tool: frozenset[str]) -> bool:
+    """Whether a tool with subcommands ``other`` is a stand-in for the team's tool."""
+    shared = len(other & team_tool)
+    return shared >= TWIN_SHARED and shared >= TWIN_SHARE * len(other)
 
 
 def _rows(qs, limit: int | None = None) -> list[Row]:
@@ -110,20 +144,28 @@ def _with_team_tool_twins(qs, candidates: dict[int, Candidate], spread: float) -
     tldr words the same task differently per page: "get a shell inside a running container"
     is 0.90 from `podman exec -it …` and 0.71 from `docker exec -it …`, so on a Docker team
     podman won. An entry of a tool the team's notes use, with the same subcommand, options
-    and fields as a nearer entry of another tool, takes that entry's similarity; the team
-    prior (lookup.fusion) then breaks the tie for the team's tool.
+    and fields as a nearer entry of a twin tool (are_twins), takes that entry's similarity;
+    the team prior (lookup.fusion) then breaks the tie for the team's tool.
     """
     tools = [tool for tool, n in team_tools().items() if n >= TWIN_TOOL_ENTRIES]
     top = max((c.similarity for c in candidates.values() if c.similarity is not None), default=None)
     if not tools or top is None:
         return
+    # Only similarities that can still count in the fusion (within a spread of the best).
+    near = [
+        c
+        for c in candidates.values()
+        if c.similarity is not None and c.similarity >= top - spread and " " in c.command_key
+    ]
+    subs = subcommands({c.command_key.split(" ", 1)[0] for c in near} | set(tools))
     wanted: dict[str, dict[tuple[str, ...], float]] = {}  # command key -> shape -> similarity
-    for c in candidates.values():
+    for c in near:
         tool, _, rest = c.command_key.partition(" ")
-        # Only similarities that can still count in the fusion (within a spread of the best).
-        if c.similarity is None or c.similarity < top - spread or not rest or tool in tools:
+        if tool in tools:
             continue
         for team_tool in tools:
+            if not are_twins(subs[tool], subs[team_tool]):
+                continue
             shapes = wanted.setdefault(f"{team_tool} {rest}", {})
             shape = _shape(c.command)
             shapes[shape] = max(c.similarity, shapes.get(shape, c.similarity))

@@ -39,13 +39,16 @@ def _fresh_vectors():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_label_words():
-    """Field-label words are learnt from the entries and cached; each test learns its own."""
-    from lookup import presets
+def _fresh_learnt_words():
+    """Field-label words and tools' subcommands are learnt from the entries and cached; each
+    test learns its own."""
+    from lookup import meaning, presets
 
     presets._label_cache = (float("-inf"), frozenset())
+    meaning._subcommands.clear()
     yield
     presets._label_cache = (float("-inf"), frozenset())
+    meaning._subcommands.clear()
 
 
 @pytest.fixture

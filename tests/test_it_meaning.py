@@ -197,6 +197,9 @@ def test_the_teams_tool_takes_the_meaning_of_the_same_command_of_another_tool(ma
     )
     for e in (podman, docker, other):
         e.save()
+    # podman's other subcommands are docker's too: the two tools are twins (meaning.are_twins).
+    for sub in ("ps", "images", "logs {{c}}"):
+        Entry(tasks=[f"podman {sub}"], language="en", origin="manual", command=f"podman {sub}").save()
     monkeypatch.setattr(meaning, "_team_cache", (-1e9, {}))
     monkeypatch.setattr(meaning, "backend", lambda: None)
     monkeypatch.setattr(
@@ -208,6 +211,43 @@ def test_the_teams_tool_takes_the_meaning_of_the_same_command_of_another_tool(ma
     rows = meaning.with_meaning(Entry.objects.all(), "get a shell inside a running container", [], "", "en")
     assert [r.pk for r in rows[:2]] == [docker.pk, podman.pk]
     assert other.pk not in [r.pk for r in rows]  # the same subcommand with other fields is another command
+
+
+@pytest.mark.django_db
+def test_a_tool_that_only_shares_a_subcommand_name_is_no_twin(make_note, monkeypatch):
+    # skicka (a Google Drive client) has `skicka rm` for "Delete a file": only its `rm` is
+    # docker's too, so `docker rm` (remove containers) must not take its meaning.
+    from vectors.search import Neighbour
+
+    make_note(
+        title="Docker の基本",
+        body="".join(
+            f"- {i} を見る:\n\n`docker {sub}`\n\n"
+            for i, sub in enumerate(["ps", "images", "logs {{c}}", "top {{c}}", "rm {{c}}"])
+        ),
+    )
+    skicka = Entry(
+        tasks=["Delete a file"], language="en", origin="manual", command="skicka rm {{path/to/file}}"
+    )
+    skicka.save()
+    for sub in ("upload", "download", "ls"):
+        Entry(
+            tasks=[f"skicka {sub}"], language="en", origin="manual", command=f"skicka {sub} {{{{path}}}}"
+        ).save()
+    docker_rm = Entry.objects.get(command="docker rm {{c}}")
+    monkeypatch.setattr(meaning, "_team_cache", (-1e9, {}))
+    monkeypatch.setattr(meaning, "backend", lambda: None)
+    monkeypatch.setattr(
+        meaning, "nearest_entries", lambda q, k, also_own=0: [Neighbour(skicka.pk, None, 0.93)]
+    )
+    monkeypatch.setattr(meaning, "nearest_chunks", lambda q, k: [])
+    rows = meaning.with_meaning(Entry.objects.all(), "delete a file", [], "", "en")
+    assert [r.pk for r in rows] == [skicka.pk]
+    # With the bar lowered, skicka counts as docker's twin and `docker rm` takes its meaning.
+    monkeypatch.setattr(meaning, "TWIN_SHARED", 1)
+    monkeypatch.setattr(meaning, "TWIN_SHARE", 0.2)
+    rows = meaning.with_meaning(Entry.objects.all(), "delete a file", [], "", "en")
+    assert docker_rm.pk in [r.pk for r in rows]
 
 
 @pytest.mark.django_db
