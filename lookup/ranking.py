@@ -202,7 +202,10 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
     # explanation (a page's description, the sentence around an inline command) a little.
     # A katakana word found only inside a longer one (ログ in ログイン) counts a share, and so
     # does a term found only through its translation: a Japanese task written in Japanese
-    # words stays ahead of an English one that says the same.
+    # words stays ahead of an English one that says the same. A Japanese word's English
+    # translation counts in tasks and tags only, where English says what an entry does: 終了
+    # is "end", and so is the `{{end}}` of a Go template in a `docker inspect --format`
+    # command. (The other way, コンテナ in a command's {{コンテナ名}} is the team's own word.)
     cases, coverage_params = [], []
     for t, o, extra, w in zip(terms, own.terms, added, weights, strict=False):
         own_tsq = o.tsquery()
@@ -210,7 +213,7 @@ def lookup(qs, q: str, limit: int = 10, semantic: bool = True, language: str | N
         coverage_params.append(weighted(whole_words(own_tsq), "ABC"))
         if extra:
             case += f"WHEN search_vector @@ %s::tsquery THEN {w * TRANSLATED} "
-            coverage_params.append(weighted(extra, "ABC"))
+            coverage_params.append(weighted(extra, "AB" if _CJK_RE.search(o.surface) else "ABC"))
         case += f"WHEN search_vector @@ %s::tsquery THEN {w * INSIDE_A_WORD} WHEN search_vector @@ %s::tsquery THEN {w * 0.3}"
         coverage_params += [weighted(own_tsq, "ABC"), t]
         cases.append(f"CASE {case} ELSE 0 END")

@@ -436,3 +436,24 @@ def test_a_verb_typed_as_one_kanji_is_the_tasks_action(monkeypatch):
     )
     monkeypatch.setattr("vectors.words.backend", lambda: None)
     assert Entry.objects.lookup("コンテナに入りたい", 3)[0].pk == enter.pk
+
+
+def test_a_japanese_words_translation_counts_in_tasks_not_in_command_words(monkeypatch):
+    from lookup import ranking
+
+    # 終了 translates to "end" (vectors.words), which is also the `{{end}}` of a Go template.
+    inspect = _manual(
+        "コンテナ内のプロセスを見る",
+        "docker inspect --format '{{range .Mounts}}{{.Source}}{{end}}' {{container}}",
+    )
+    kill = _manual("Terminate a process", "kill {{pid}}")
+    kill.language = "en"
+    kill.save()
+    monkeypatch.setattr(ranking, "prefetch", lambda *a, **k: None)
+    monkeypatch.setattr(ranking, "with_meaning", lambda qs, q, ranked, key, lang: ranked)
+    monkeypatch.setattr(
+        ranking,
+        "translated",
+        lambda q, query: query.with_alternatives({"終了": ["end", "terminate"], "プロセス": ["process"]}),
+    )
+    assert [e.pk for e in Entry.objects.lookup("プロセスを終了したい", 3)][:2] == [kill.pk, inspect.pk]
