@@ -7,7 +7,9 @@ the word list's weight comes from the evidence of this query:
 
 * every word matched somewhere (AND) or only some (OR fallback) or none;
 * how specific the match is (a capped candidate set means a common word);
-* whether the query is code (flags, paths, dotted or underscored names), where words win;
+* whether the query is code (flags, paths, dotted or underscored names) that every word
+  matched, where words win; a task in words with one code token that no note has
+  (「設定ファイル中の${VAR}を…置き換えたい」) is weighed as any partial match;
 * whether the query is written in another script than the notes that matched by meaning
   (an English question whose best meaning-matches are Japanese notes).
 
@@ -86,7 +88,7 @@ def lexical_weight(ev: Evidence) -> float:
         return 0.0
     if not ev.vector:
         return 1.0
-    if is_code(ev.query):
+    if is_code(ev.query) and ev.mode == "and":
         return WEIGHT_CODE
     if ev.mode == "translated":
         return WEIGHT_TRANSLATED

@@ -94,6 +94,19 @@ def test_code_queries_keep_the_word_order():
     assert fusion.fuse(ev)[0] == 1
 
 
+def test_a_code_token_that_matched_nothing_does_not_put_the_words_in_charge():
+    # The notes have some of the words but not `${VAR}`: the query is a task in words with
+    # one code token, and a page near in meaning is the answer.
+    q = "設定ファイル中の${VAR}を環境変数の値で置き換えたい"
+    ev = fusion.Evidence(
+        lexical=[1, 2], mode="or", vector={3: 0.88, 1: 0.80}, query=q, coverage={1: 0.8, 2: 0.7}
+    )
+    assert fusion.lexical_weight(ev) < fusion.WEIGHT_CODE
+    assert fusion.fuse(ev)[0] == 3
+    ev.mode = "and"  # every word, the code token too
+    assert fusion.lexical_weight(ev) == fusion.WEIGHT_CODE
+
+
 def test_a_partial_word_match_gives_way_to_a_close_meaning():
     ev = fusion.Evidence(lexical=[1, 2], mode="or", vector={3: 0.88, 1: 0.80}, query="make the image smaller")
     assert fusion.fuse(ev)[0] == 3
