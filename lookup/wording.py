@@ -35,11 +35,17 @@ _OPENERS = "([{（［｛「『【"
 _CLOSERS = ")]}）］｝」』】"
 
 
+# Neither may run past the next bracket or the next delimiter: a line of 30,000 unpaired
+# "*a " or "[" made each start scan to the end of the line, and saving such a note took 30 s.
+_LINK_RE = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
+_EMPHASIS_RE = re.compile(r"(\*\*|__|~~)(?=\S)((?:(?!\1).)+?)(?<=\S)\1|\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*")
+
+
 def clean(text: str) -> str:
     """Markdown inline markup → plain words."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = _LINK_RE.sub(r"\1", text)
     # Only paired emphasis: tldr's "executable*" keeps its star.
-    text = re.sub(r"(\*\*|__|\*|~~)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = _EMPHASIS_RE.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(3), text)
     text = re.sub(r"\*\*|~~", "", text)  # halves of a pair a sentence split cut apart
     # tldr's mnemonics: "E[x]tract a g[z]ipped file" → "Extract a gzipped file".
     text = re.sub(r"\[([A-Za-z]{1,3})\]", r"\1", text)
