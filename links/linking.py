@@ -7,6 +7,7 @@ import re
 from urllib.parse import unquote
 
 from django.db import transaction
+from django.db.models import CharField, Func
 from django.db.models.functions import Lower
 
 from history.models import Revision
@@ -21,6 +22,17 @@ WIKILINK_RE = re.compile(
 MAX_NAME = 200
 
 
+class Folded(Func):
+    """A title as notes.mdrules.normalize folds a link's name: NFKC, lower case, one space.
+
+    [[ﾏﾙﾁｽﾃｰｼﾞﾋﾞﾙﾄﾞ]], [[ポートの公開：-p と EXPOSE]] (an IME's colon) and [[docker　compose の基本]]
+    (an ideographic space) name the notes whose titles say it in the other width.
+    """
+
+    template = r"btrim(regexp_replace(lower(normalize(%(expressions)s, NFKC)), '\s+', ' ', 'g'))"
+    output_field = CharField()
+
+
 def names_in(body_html: str) -> list[str]:
     """The [[names]] in a note's stored HTML, in order, without repeats."""
     found: dict[str, str] = {}
@@ -32,7 +44,8 @@ def names_in(body_html: str) -> list[str]:
 
 
 def resolve(names: list[str]) -> dict[str, Note]:
-    """Folded name → note, by slug, then by title, then by a title the note had before."""
+    """Folded name → note, by slug, then by title (as spelt, then spaced otherwise), then by a
+    title the note had before."""
     wanted = {normalize(n): n for n in names}
     found: dict[str, Note] = {}
     # A slug as typed in any case or width ([[CONTAINER-LIFECYCLE]], [[ｃｏｎｔａｉｎｅｒ-lifecycle]]):
@@ -43,19 +56,32 @@ def resolve(names: list[str]) -> dict[str, Note]:
         found.setdefault(normalize(note.slug), note)
     left = [n for k, n in wanted.items() if k not in found]
     if left:
-        lowered = [n.lower() for n in left]
-        notes = Note.objects.annotate(t=Lower("title")).filter(t__in=lowered).only("pk", "slug", "title")
-        # Titles that differ only in case ("new", "New"): the one spelt as linked wins,
-        # then the oldest.
+        folded = [normalize(n) for n in left]
+        notes = Note.objects.annotate(t=Folded("title")).filter(t__in=folded).only("pk", "slug", "title")
+        # Titles that differ only in case or width ("new", "New"): the one spelt as linked
+        # wins, then the oldest.
         exact = set(left)
         for note in sorted(notes, key=lambda n: (n.title not in exact, n.pk)):
             found.setdefault(normalize(note.title), note)
+    left = [k for k in wanted if k not in found]
+    if left:
+        # Spaced otherwise: an IME's full-width colon (：) folds to ":" with no space after it.
+        # Two titles that differ only in spacing are rare; the oldest then wins.
+        bare = {k.replace(" ", ""): k for k in left}
+        notes = (
+            Note.objects.annotate(t=Func(Folded("title"), template="replace(%(expressions)s, ' ', '')"))
+            .filter(t__in=list(bare))
+            .order_by("pk")
+            .only("pk", "slug", "title")
+        )
+        for note in notes:
+            found.setdefault(bare[normalize(note.title).replace(" ", "")], note)
     left = [n for k, n in wanted.items() if k not in found]
     if left:
         # Renamed notes: an older revision still carries the name.
         old = (
-            Revision.objects.annotate(t=Lower("title"))
-            .filter(t__in=[n.lower() for n in left], note__isnull=False)
+            Revision.objects.annotate(t=Folded("title"))
+            .filter(t__in=[normalize(n) for n in left], note__isnull=False)
             .select_related("note")
             .order_by("-created_at")
         )

@@ -113,6 +113,28 @@ def test_a_slug_links_in_any_case_or_width(client, make_note):
     assert client.get("/wiki/CONTAINER-LIFECYCLE/")["Location"] == f"/notes/{target.slug}/"
 
 
+def test_a_title_links_in_any_width_and_spacing(client, make_note):
+    # As an IME types them: half-width katakana, a full-width colon, an ideographic space.
+    multi = make_note(title="マルチステージビルド", slug="multi-stage", body="x")
+    ports = make_note(title="ポートの公開: -p と EXPOSE", slug="ports", body="x")
+    basics = make_note(title="docker compose の基本", slug="compose-basics", body="x")
+    source = make_note(
+        title="Index",
+        slug="index",
+        body="[[ﾏﾙﾁｽﾃｰｼﾞﾋﾞﾙﾄﾞ]] [[ポートの公開：-p と EXPOSE]] [[docker　compose の基本]] [[docker compose の基本]]",
+    )
+    page = body_of(client.get(f"/notes/{source.slug}/").content.decode())
+    for note, times in ((multi, 1), (ports, 1), (basics, 2)):
+        assert page.count(f'href="{note.get_absolute_url()}"') == times, note.title
+    assert "wikilink-missing" not in page and "/notes/new/" not in page
+    assert client.get("/wiki/ﾏﾙﾁｽﾃｰｼﾞﾋﾞﾙﾄﾞ/")["Location"] == multi.get_absolute_url()
+    assert set(Link.objects.filter(source=source).values_list("target", flat=True)) == {
+        multi.pk,
+        ports.pk,
+        basics.pk,
+    }
+
+
 def test_titles_that_differ_only_in_case_link_to_the_one_spelt_so(client, make_note):
     lower = make_note(title="Deploy", slug="deploy-a", body="x")
     upper = make_note(title="DEPLOY", slug="deploy-b", body="x")
