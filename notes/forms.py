@@ -10,7 +10,7 @@ from taggit.forms import TagField
 from notes.controls import control_character, one_line
 
 # The same tag limits as an import (taggit's Tag.name and Tag.slug columns hold 100 characters).
-from notes.frontmatter import MAX_TAG_CHARS, MAX_TAGS, distinct_tags
+from notes.frontmatter import IME_COMMAS, MAX_TAG_CHARS, MAX_TAGS, distinct_tags
 from notes.models import Note
 
 
@@ -34,12 +34,19 @@ def check_tag_limits(tags: list[str], max_chars: int, max_count: int, length=len
         )
 
 
+class TagsField(TagField):
+    """taggit's field, reading an IME's commas as commas: 「docker、compose」 is two tags."""
+
+    def clean(self, value):
+        return super().clean(value.translate(IME_COMMAS) if isinstance(value, str) else value)
+
+
 class NoteForm(forms.ModelForm):
     body = MarkdownxFormField(label=_("Body"), required=False, strip=False)
-    tags = TagField(
+    tags = TagsField(
         label=_("Tags"),
         required=False,
-        help_text=_("Separate tags with commas, e.g. docker, compose"),
+        help_text=_("Separate tags with commas (、 works too), e.g. docker, compose"),
     )
 
     message = forms.CharField(

@@ -80,6 +80,10 @@ def split(text: str) -> tuple[dict | None, str]:
     return meta, body
 
 
+# The commas a Japanese IME types, full-width (，) and ideographic (、), separate tags too.
+IME_COMMAS = str.maketrans({"，": ",", "、": ","})
+
+
 def tag_name(text: str) -> str:
     """A tag as kb stores it: NFKC, so ＤＯＣＫＥＲ typed with an IME is the docker tag
     (tags already match without regard to case: TAGGIT_CASE_INSENSITIVE), and without the
@@ -112,7 +116,7 @@ def tags_from(value: object) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        items = value.split(",")
+        items = value.translate(IME_COMMAS).split(",")
     elif isinstance(value, list):
         items = value
     else:

@@ -292,6 +292,16 @@ def test_tags_typed_in_full_width_are_the_same_tag(editor_client):
     assert tags_from(["ＤＯＣＫＥＲ", "docker", " ログ "]) == ["DOCKER", "ログ"]
 
 
+def test_tags_separated_by_an_imes_commas_are_several(editor_client):
+    editor_client.post("/notes/new/", {"title": "一", "body": "x\n", "tags": "docker，compose、kb deploy"})
+    assert sorted(Note.objects.get(title="一").tags.names()) == ["compose", "docker", "kb deploy"]
+    page = editor_client.get("/notes/new/").content.decode()
+    assert "読点 (、)" in page or "、 works too" in page
+    from notes.frontmatter import tags_from
+
+    assert tags_from("docker、compose，kb") == ["docker", "compose", "kb"]
+
+
 def test_a_hashtag_is_the_tag_without_its_hash(editor_client):
     from taggit.models import Tag
 
