@@ -18,6 +18,7 @@ from lookup import placeholders
 from lookup.forms import EntryForm
 from lookup.models import Entry, entry_tag
 from notes.controls import terminal_safe
+from notes.tags import find_tag
 
 PAGE_RESULTS = 20
 API_MAX_LIMIT = 50
@@ -140,6 +141,10 @@ def cheatsheet(request: HttpRequest, tag: str) -> HttpResponse:
         .order_by("note__title", "note_id", "position", "pk")[: CHEATSHEET_MAX + 1]
     )
     if not entries:
+        # The tag page's address (/tags/git-チートシート/) names the tag by its slug.
+        named = find_tag(tag)
+        if named is not None and entry_tag(named.name) != tag:
+            return redirect("cheatsheet", entry_tag(named.name))
         raise Http404(_("No commands are tagged %(tag)s.") % {"tag": tag})
     groups: list[tuple[object, list[Entry]]] = []
     viewer = (get_language() or "ja").split("-")[0]
@@ -150,8 +155,10 @@ def cheatsheet(request: HttpRequest, tag: str) -> HttpResponse:
     # A tldr page in the viewer's language before the other language's page of the same name
     # (its examples that the viewer's page lacks).
     groups.sort(key=lambda g: (g[0].title if g[0] else "", _tldr_language(g[0]) not in ("", viewer)))
+    named = find_tag(tag)
     context = {
-        "tag": tag,
+        # As the team spells it (Git チートシート); entries keep tags in lower case.
+        "tag": named.name if named is not None and entry_tag(named.name) == tag else tag,
         "groups": groups,
         "truncated": len(entries) > CHEATSHEET_MAX,
         "max": CHEATSHEET_MAX,

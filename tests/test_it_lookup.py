@@ -151,6 +151,15 @@ def test_cheatsheet(client, notes):
     assert client.get("/cheatsheet/nope/").status_code == 404
 
 
+def test_a_cheatsheet_answers_to_the_tag_pages_address(client, make_note):
+    make_note(title="git の基本", body="- 状態を見る:\n\n`git status`\n", tags=["Git チートシート"])
+    assert unquote(client.get("/tags/Git チートシート/")["Location"]) == "/tags/git-チートシート/"
+    response = client.get("/cheatsheet/git-チートシート/")
+    assert response.status_code == 302
+    page = client.get(unquote(response["Location"])).content.decode()
+    assert "git status" in page and "<h1>Git チートシート" in page
+
+
 def test_note_page_lists_its_commands(client, notes):
     cleanup, _ = notes
     page = client.get(cleanup.get_absolute_url()).content.decode()
