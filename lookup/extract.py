@@ -196,6 +196,10 @@ def _is_command(code: str, inline: bool) -> bool:
     return not inline or had_prompt or len(words) >= 2
 
 
+# A cell that says something: a letter or a CJK character, not only a number or a mark.
+_WORDY_RE = re.compile(rf"[A-Za-z{CJK}]")
+
+
 def _table_row(st: _State, line: str) -> bool:
     """A GFM table row: the cells beside a command say its task.
 
@@ -211,11 +215,11 @@ def _table_row(st: _State, line: str) -> bool:
         return True
     cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", stripped[1:-1])]
     commands = [m for c in cells for m in SPAN_RE.finditer(c) if _is_command(m.group("code"), inline=True)]
-    words = [clean(c) for c in cells if c and not SPAN_RE.fullmatch(c)]
-    task = " ".join(w for w in words if MEANINGFUL.search(w))
-    if commands and task:
+    # The first cell of words is the task; the others (a remark, a count, a ✔) explain it.
+    words = [w for c in cells if c and not SPAN_RE.fullmatch(c) if _WORDY_RE.search(w := clean(c))]
+    if commands and words:
         for m in commands:
-            _add(st, task, _strip_prompt(m.group("code")), "", whole=True)
+            _add(st, words[0], _strip_prompt(m.group("code")), " ".join(words[1:]), whole=True)
     st.prev_text, st.pending_item, st.blanks = "", "", 0
     return True
 

@@ -41,8 +41,24 @@ _LINK_RE = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
 _EMPHASIS_RE = re.compile(r"(\*\*|__|~~)(?=\S)((?:(?!\1).)+?)(?<=\S)\1|\*(?=[^\s*])([^*]+?)(?<=[^\s*])\*")
 
 
+# Inline HTML that notes (tables above all) use for layout: <br> is a space, the others
+# keep their text. Code spans are matched first and left alone (`<br>` in backticks is code),
+# and only these tag names count: <container> in a sentence is a placeholder, not a tag.
+_INLINE_HTML_RE = re.compile(
+    r"(`+[^`\n]*`+)|<br\s*/?>|</?(?:b|i|u|s|em|strong|kbd|span|sub|sup|small|del|ins|mark|a|font)(?:\s[^<>]*)?>",
+    re.I,
+)
+
+
+def _without_html(m: re.Match) -> str:
+    if m.group(1):
+        return m.group(1)
+    return " " if m.group(0)[1:3].lower() == "br" else ""
+
+
 def clean(text: str) -> str:
     """Markdown inline markup → plain words."""
+    text = _INLINE_HTML_RE.sub(_without_html, text)
     text = _LINK_RE.sub(r"\1", text)
     # Only paired emphasis: tldr's "executable*" keeps its star.
     text = _EMPHASIS_RE.sub(lambda m: m.group(2) if m.group(2) is not None else m.group(3), text)

@@ -34,12 +34,21 @@ def test_a_table_row_tasks_its_command_by_the_cells_beside_it():
         "| `ps aux \\| grep x` | プロセスを探す |\n"
         "| `rm -rf` | `ls -la` |\n"
         "| 普通のセル | テキスト |\n"
+        "| `docker image ls` | イメージを<br>一覧する | 1 |\n"
+        "| `docker rmi` | <b>イメージ</b>を消す | 使っていないものだけ |\n"
     )
     entries = by_command(table)
     assert entries["docker ps"].tasks == ["動いているコンテナを一覧表示する", "よく使う"]
     assert entries["ps aux | grep x"].task == "プロセスを探す"  # GFM escapes a pipe in a cell
+    # Inline HTML is layout, a cell of only a number is no task, and a second cell of words
+    # explains the first.
+    assert entries["docker image ls"].task == "イメージを 一覧する"
+    assert (entries["docker rmi"].task, entries["docker rmi"].explanation) == (
+        "イメージを消す",
+        "使っていないものだけ",
+    )
     # Bare commands with no words beside them say no task: no entry, not the heading's.
-    assert set(entries) == {"docker ps", "ps aux | grep x"}
+    assert set(entries) == {"docker ps", "ps aux | grep x", "docker image ls", "docker rmi"}
 
 
 def test_code_block_commands_use_comment_or_lead_sentence():
@@ -254,6 +263,7 @@ def test_a_command_named_as_where_something_shows_is_no_task():
         ("**太字** と *斜体* と ~~取り消し~~ と __下線__", "太字 と 斜体 と 取り消し と 下線"),
         ("[リンク](https://example.com) と ![図](img.png)", "リンク と 図"),
         ("E[x]tract a g[z]ipped `file`", "Extract a gzipped file"),
+        ("行を<br>分ける <b>太字</b> と `<br>` と <container>", "行を 分ける 太字 と <br> と <container>"),
         ("executable* stays, as does 2 * 3 * 4", "executable* stays, as does 2 * 3 * 4"),
     ],
 )
