@@ -154,12 +154,40 @@ def dump_extra(meta: dict) -> str:
 _TOP_KEY_RE = re.compile(r"""^(?:"([^"]*)"|'([^']*)'|([^\s#'"{}\[\]\-?:][^:]*?|-[^\s:][^:]*?))\s*:(?:\s|$)""")
 
 
+def _comment_of(line: str) -> str | None:
+    """The comment ending a YAML line (`title: 手順  # the owner's name`), as a line of its own.
+
+    A ` #` inside a quoted value is no comment: the line without it must mean the same.
+    """
+    at = line.find(" #")
+    while at >= 0:
+        try:
+            if yaml.safe_load(line[:at]) == yaml.safe_load(line):
+                return line[at:].strip()
+        except yaml.YAMLError:
+            pass
+        at = line.find(" #", at + 1)
+    return None
+
+
+def _comments(lines: list[str]) -> list[str]:
+    """The comments in the lines of a key kb writes itself: they stay in the file."""
+    out = []
+    for line in lines:
+        if line.lstrip().startswith("#"):
+            out.append(line.strip())
+        elif (comment := _comment_of(line.strip().removeprefix("- "))) is not None:
+            out.append(comment)
+    return out
+
+
 def extra_source(text: str, meta: dict) -> str:
     """The keys kb does not read, as the file wrote them: `yes`, `~`, `0755`, comments and
     dates come back on export exactly, where dumping the parsed values would rewrite them.
-    Falls back to dump_extra when the front matter is not one key per line (flow style)."""
-    if not any(k not in KB_KEYS for k in meta):
-        return ""
+    Falls back to dump_extra when the front matter is not one key per line (flow style).
+
+    kb writes `title`, `slug` and `tags` itself, first; comments on their lines or above
+    them are kept too, as comment lines in the same order among the other keys."""
     head, _ = _split_raw(text)
     head = (head or "") + "\n"  # the line break before the closing fence ends the last value
     try:
@@ -182,12 +210,15 @@ def extra_source(text: str, meta: dict) -> str:
             pending = []
         else:
             pending.append(line)
-    if blocks:
-        blocks[-1][1].extend(pending)
-    kept = "\n".join(line for key, lines in blocks if key not in KB_KEYS for line in lines).strip("\n")
+    if not blocks:
+        return dump_extra(extra) if extra else ""
+    blocks[-1][1].extend(pending)
+    kept = "\n".join(
+        line for key, lines in blocks for line in (lines if key not in KB_KEYS else _comments(lines))
+    ).strip("\n")
     source = kept + "\n" if kept else ""
     try:
-        same = yaml.load(source, Loader=NoAliasLoader) == extra  # noqa: S506 - safe loader
+        same = (yaml.load(source, Loader=NoAliasLoader) or {}) == extra  # noqa: S506 - safe loader
     except yaml.YAMLError:
         same = False
     return source if same else dump_extra(extra)

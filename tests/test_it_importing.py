@@ -165,6 +165,33 @@ def test_extra_front_matter_comes_back_as_written(tmp_path):
     assert Note.objects.get().front_matter == "author: 山田\n"
 
 
+def test_comments_on_the_keys_kb_writes_itself_are_kept(tmp_path):
+    # kb writes title, slug and tags first, in its own style; what the file said about them
+    # stays, as comment lines among the other keys, and a second round trip keeps it so.
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "x.md").write_text(
+        "---\n# ファイル全体の説明コメント\ntitle: コメント保持テスト  # タイトルの注記\n"
+        "# author の前のコメント\nauthor: 花子\ntags:\n  - docker  # 主要タグ\n# 末尾コメント\n---\n本文\n",
+        encoding="utf-8",
+    )
+    assert import_paths([source]).errors == []
+    note = Note.objects.get()
+    assert note.title == "コメント保持テスト" and note.tags.names()[0] == "docker"
+    kept = "# ファイル全体の説明コメント\n# タイトルの注記\n# author の前のコメント\nauthor: 花子\n# 主要タグ\n# 末尾コメント\n"
+    assert note.front_matter == kept
+    out = tmp_path / "out"
+    export_notes(out)
+    (path,) = out.glob("*.md")
+    assert path.read_text(encoding="utf-8").endswith(f"tags:\n- docker\n{kept}---\n本文\n")
+    assert import_paths([out]).unchanged == ["コメント保持テスト"]
+    # Only comments beside kb's keys, and a `#` inside a quoted title, which is no comment.
+    (source / "x.md").write_text('---\n# 説明\ntitle: "C # メモ"\n---\n本文\n', encoding="utf-8")
+    import_paths([source])
+    note = Note.objects.get()
+    assert (note.title, note.front_matter) == ("C # メモ", "# 説明\n")
+
+
 def test_two_files_with_one_slug_are_refused_not_merged(tmp_path):
     source = tmp_path / "in"
     source.mkdir()
