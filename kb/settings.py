@@ -406,7 +406,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        # KB_IMAGE_SOURCES lets notes show images from other sites (`https:` for any): each
+        # reader's browser then fetches them itself, and those sites see who reads the note.
+        "img-src": ["'self'", "data:", *env_list("KB_IMAGE_SOURCES")],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

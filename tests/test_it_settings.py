@@ -53,3 +53,21 @@ def test_it_reads_lists_and_flags_from_the_environment():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "['kb.example.com', 'localhost'] ['https://kb.example.com'] False False"
+
+
+def test_images_from_other_sites_are_allowed_only_where_configured():
+    code = "import kb.settings as s; print(' '.join(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
+
+    def img_src(**env) -> str:
+        clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "KB_TESTING", "KB_IMAGE_SOURCES"}}
+        clean.update(SECRET_KEY="x", DATABASE_URL="postgresql://kb@/kb?host=/tmp", **env)
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    assert img_src() == "'self' data:"
+    assert img_src(KB_IMAGE_SOURCES="https://img.shields.io, https://github.com") == (
+        "'self' data: https://img.shields.io https://github.com"
+    )
