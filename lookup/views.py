@@ -114,7 +114,7 @@ def plain_lookup(request: HttpRequest, query: str = "") -> HttpResponse:
             lines.append(f"# {_comment(e.explanation[:200])}")
         lines.append(placeholders.readable(e.command, e.preset))
         if e.note_id:
-            lines.append(f"#   {request.build_absolute_uri(e.note_url())}")
+            lines.append(f"#   {_readable_url(request.build_absolute_uri(e.note_url()))}")
         blocks.append("\n".join(lines))
     return _plain("\n\n".join(blocks) + "\n")
 
@@ -122,6 +122,16 @@ def plain_lookup(request: HttpRequest, query: str = "") -> HttpResponse:
 def _comment(text: str) -> str:
     """Text for a `# …` line: a line break in it would start a line that is no comment."""
     return " ".join(text.split())
+
+
+def _readable_url(url: str) -> str:
+    """A note's address as a terminal shows it best: /notes/コンテナの一生/, not %E3%82%B3….
+
+    Terminals and their link detection take UTF-8; one that would unquote to a space or a
+    control character stays encoded.
+    """
+    shown = unquote(url)
+    return url if any(c.isspace() or not c.isprintable() for c in shown) else shown
 
 
 def _plain(text: str, status: int = 200) -> HttpResponse:

@@ -130,6 +130,9 @@ def test_plain_text_for_terminals(client, notes):
     assert first_block[0].startswith("# ") and "docker rm" in first_block
     assert all(line.startswith("#") for line in first_block if line != "docker rm")
     assert client.get("/q/zzzz-nothing").status_code == 404
+    # The note's address as a terminal shows it, not percent-encoded.
+    cleanup, _ = notes
+    assert f"#   http://testserver/notes/{cleanup.slug}/" in text and "%E3" not in text
 
 
 def test_lookup_page_plain_and_htmx(client, notes):
