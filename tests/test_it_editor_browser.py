@@ -123,7 +123,16 @@ def test_picking_and_pasting_images_insert_them(page, login, editor, make_note, 
     login(page)
     page.goto(note.get_absolute_url() + "edit/")
     page.set_input_files("[data-upload-input]", str(png))
-    expect(page.locator("#id_body")).to_have_value(re.compile(r"!\[ports\]\(/media/uploads/"))
+    # The caret was never put anywhere: the image follows the text.
+    expect(page.locator("#id_body")).to_have_value(re.compile(r"^本文\n\n?!\[ports\]\(/media/uploads/"))
+    # Where the writer clicked, it goes there.
+    page.fill("#id_body", "上\n下\n")
+    page.click("#id_body")
+    page.evaluate("document.querySelector('#id_body').setSelectionRange(2, 2)")
+    page.set_input_files("[data-upload-input]", str(png))
+    expect(page.locator("#id_body")).to_have_value(
+        re.compile(r"^上\n\n?!\[ports\]\(/media/uploads/[^)]*\)\n?下\n$")
+    )
 
     page.fill("#id_body", "")
     data = base64.b64encode(png.read_bytes()).decode()

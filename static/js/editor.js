@@ -130,7 +130,20 @@
     status.hidden = !text;
   }
 
+  // Until the writer puts the caret somewhere, an image goes at the end of the body, not
+  // before its first line (a textarea's caret starts at 0). Focus alone says nothing: the
+  // page may focus the body itself.
+  var placed = false;
+  ["mousedown", "keydown", "touchstart"].forEach(function (type) {
+    body.addEventListener(type, function () { placed = true; });
+  });
+
   function insert(text) {
+    if (!placed) {
+      var end = body.value.length;
+      body.setSelectionRange(end, end);
+      if (end && body.value.charAt(end - 1) !== "\n") text = "\n" + text;
+    }
     body.focus();
     body.setRangeText(text, body.selectionStart, body.selectionEnd, "end");
     body.dispatchEvent(new Event("input", { bubbles: true }));
