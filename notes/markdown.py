@@ -35,25 +35,37 @@ from notes import mdrules
 log = logging.getLogger(__name__)
 
 # Bump when the rendering changes, so cached HTML is rebuilt (see Note.save).
-RENDER_VERSION = 4
+RENDER_VERSION = 5
 
+# What GitHub's sanitizer keeps of raw HTML in a README, so it looks the same here: a centred
+# logo (align), <a name> anchors, <details open>, <picture> with its light/dark <source>s.
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl",
     "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "ins",
-    "kbd", "li", "mark", "ol", "p", "pre", "s", "samp", "span", "strong", "sub",
-    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "kbd", "li", "mark", "ol", "p", "picture", "pre", "s", "samp", "source", "span",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "ul",
 }  # fmt: skip
 
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title"},
-    "a": {"href"},
+    "a": {"href", "name"},
     "abbr": {"title"},
-    "img": {"src", "alt", "width", "height"},
-    "input": {"type", "checked", "disabled"},
+    "details": {"open"},
+    "div": {"align"},
+    "h1": {"align"}, "h2": {"align"}, "h3": {"align"}, "h4": {"align"}, "h5": {"align"}, "h6": {"align"},
+    "img": {"src", "alt", "width", "height", "align"},
+    "input": {"checked"},
+    "p": {"align"},
+    "source": {"srcset", "media", "type"},
+    "table": {"align"},
     "td": {"align", "colspan", "rowspan"},
     "th": {"align", "colspan", "rowspan"},
     "ol": {"start"},
-}
+}  # fmt: skip
+# An <input> is a task list's checkbox, and never one a reader can type into.
+INPUT_TYPES = {"input": {"type": {"checkbox"}}}
+DISABLED_INPUTS = {"input": {"disabled": "disabled"}}
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,8 @@ def _sanitize(raw: str) -> str:
         raw,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        tag_attribute_values=INPUT_TYPES,
+        set_tag_attribute_values=DISABLED_INPUTS,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         strip_comments=True,

@@ -166,3 +166,24 @@ def test_table_columns_keep_their_alignment():
     html = render("| a | b | c |\n|:-|:-:|--:|\n| 1 | 2 | 3 |\n").html
     assert re.findall(r'<td align="(\w+)">', html) == ["left", "center", "right"]
     assert "style" not in html
+
+
+def test_raw_html_keeps_what_github_keeps_of_a_readme():
+    html = render(
+        '<p align="center"><img src="/media/logo.png" alt="logo" align="right"></p>\n\n'
+        '<a name="install"></a>\n\n[Install](#install)\n\n'
+        "<details open><summary>More</summary>\n\ntext\n</details>\n\n"
+        '<picture><source media="(prefers-color-scheme: dark)" srcset="/media/dark.png">'
+        '<img src="/media/light.png" alt="x"></picture>\n'
+    ).html
+    assert '<p align="center">' in html and 'align="right"' in html
+    assert '<a name="install"' in html
+    assert "<details open" in html
+    assert '<source media="(prefers-color-scheme: dark)" srcset="/media/dark.png">' in html
+
+
+def test_a_raw_input_is_never_one_a_reader_can_type_into():
+    html = render('<input> <input type="text" value="x" name="q"> <input type="checkbox" checked>\n').html
+    assert html.count('disabled="disabled"') == 3
+    assert 'type="text"' not in html and 'value="x"' not in html and "name=" not in html
+    assert '<input type="checkbox" checked="" disabled="disabled">' in html
