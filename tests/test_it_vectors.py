@@ -108,6 +108,29 @@ def test_embedding_is_idempotent_and_only_redoes_what_changed(make_note):
     assert not any("volume create" in t and "作る" in t for t in fake.seen)
 
 
+def test_an_entry_is_embedded_without_its_asides_and_keeps_its_vector_while_its_words_do(
+    make_note, monkeypatch
+):
+    from vectors import sync
+
+    make_note(
+        "ポート", "- ポートを公開して起動する (ホスト側:コンテナ側):\n\n`docker run -p 8080:80 nginx`\n"
+    )
+    sweep()
+    fake = FakeBackend()
+    worker.drain(fake)
+    assert EntryVector.objects.get().text == "ポートを公開して起動する"
+    # A new version of what is embedded re-digests every entry, but re-embeds only those
+    # whose words changed.
+    fake.seen.clear()
+    monkeypatch.setattr(sync, "ENTRY_DIGEST", sync.ENTRY_DIGEST.replace(f"'{sync.ENTRY_VERSION}'", "'next'"))
+    monkeypatch.setattr(sync, "_NEW_ENTRIES", sync._NEW_ENTRIES.replace(f"'{sync.ENTRY_VERSION}'", "'next'"))
+    sweep()
+    assert EntryVector.objects.get().embedding is not None
+    worker.drain(fake)
+    assert not any("ポートを公開" in t for t in fake.seen)
+
+
 def worker_rows() -> int:
     return NoteChunk.objects.count() + EntryVector.objects.count() + WordVector.objects.count()
 

@@ -9,6 +9,7 @@ workers at once: every write is an upsert or an insert that ignores conflicts.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -23,7 +24,7 @@ from vectors.chunking import chunk_note, plain
 # Bump when chunking (NOTE_VERSION) or entry_text() (ENTRY_VERSION) changes, so those rows
 # are rebuilt; a passage whose text comes out the same keeps its vector.
 NOTE_VERSION = "6"
-ENTRY_VERSION = "5"
+ENTRY_VERSION = "6"
 # The same text, digested in SQL and in Python, says whether a row's source changed.
 NOTE_DIGEST = f"md5('{NOTE_VERSION}' || E'\\n' || n.title || E'\\n' || n.body)"
 ENTRY_DIGEST = (
@@ -62,7 +63,10 @@ INSERT INTO vectors_entryvector (entry_id, note_id, text, digest, reference, mod
 SELECT u.e, u.n, u.t, u.d, u.r, '', 0
 FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::boolean[]) AS u(e, n, t, d, r)
 ON CONFLICT (entry_id) DO UPDATE SET note_id = EXCLUDED.note_id, text = EXCLUDED.text,
-    digest = EXCLUDED.digest, reference = EXCLUDED.reference, embedding = NULL, claimed_until = NULL
+    digest = EXCLUDED.digest, reference = EXCLUDED.reference,
+    -- the same words keep their vector (a new ENTRY_VERSION re-embeds only what it changed)
+    embedding = CASE WHEN vectors_entryvector.text = EXCLUDED.text THEN vectors_entryvector.embedding END,
+    claimed_until = CASE WHEN vectors_entryvector.text = EXCLUDED.text THEN vectors_entryvector.claimed_until END
 """
 
 
@@ -113,14 +117,23 @@ def chunk_notes(notes: Iterable[tuple[int, str, str, str | None]]) -> int:
     return written
 
 
+# An aside in brackets: "(running and stopped)", "(-f を付けなければ…)", "（ホスト側:コンテナ側）".
+_ASIDE_RE = re.compile(r"\s*[（(][^()（）]*[)）]")
+
+
 def entry_text(tasks: list[str], command: str, explanation: str) -> str:
-    """What an entry means: the task it is shown under, in words.
+    """What an entry means: the task it is shown under, in words, without its asides.
 
     The command is left out: its flags and placeholders pull the vector towards every other
     command with the same syntax, and the command's words are matched by the word ranking.
-    The page's description is its note's passage.
+    The page's description is its note's passage. An aside in brackets is left out too: USE
+    put 「ポートを公開したい」 at 0.80 from 「ポートを公開して起動する」 and at 0.46 from the same
+    task followed by "(ホスト側:コンテナ側)". The words of the aside still count in the word
+    ranking.
     """
-    return tasks[0] if tasks else plain(command)[:100]
+    task = tasks[0] if tasks else ""
+    bare = _ASIDE_RE.sub("", task).strip()
+    return bare or task or plain(command)[:100]
 
 
 def _japanese_vocabulary(cur) -> list[str]:
