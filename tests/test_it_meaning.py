@@ -406,6 +406,7 @@ def test_a_newcomers_first_questions_on_the_starter_notes(starter_notes):
         ("list containers", "docker ps"),
         ("コンテナに入りたい", "docker exec"),
         ("コンテナのログを見たい", "docker logs"),
+        ("ポートを公開したい", "docker run -d -p ["),
     ):
         assert Entry.objects.lookup(q, 3)[0].command.startswith(command), q
 
