@@ -40,7 +40,8 @@ MAX_TWINS = 200
 # "delete a file".
 TWIN_SHARE = 0.5
 TWIN_SHARED = 3
-_subcommands: dict[str, tuple[float, frozenset[str]]] = {}
+SUBCOMMANDS_TTL = 300.0
+_subcommands: tuple[float, dict[str, frozenset[str]]] = (-SUBCOMMANDS_TTL, {})
 _TEAM_TTL = 60.0
 _team_cache: tuple[float, dict[str, int]] = (-_TEAM_TTL, {})
 
@@ -63,24 +64,26 @@ def team_tools() -> dict[str, int]:
     return counts
 
 
-def subcommands(tools: set[str]) -> dict[str, frozenset[str]]:
-    """Each tool's subcommands among all entries (`docker` → run, exec, ps, …), cached a minute."""
+def subcommands() -> dict[str, frozenset[str]]:
+    """Each tool's subcommands among all entries (`docker` → run, exec, ps, …).
+
+    One pass over the distinct command keys (about 7 ms on all of tldr), kept five minutes:
+    asking per lookup for the tools at hand scanned the table each time (5 ms).
+    """
+    global _subcommands
     now = time.monotonic()
-    stale = sorted(t for t in tools if now - _subcommands.get(t, (-_TEAM_TTL, frozenset()))[0] >= _TEAM_TTL)
-    if stale:
-        found: dict[str, set[str]] = {t: set() for t in stale}
-        with read_connection().cursor() as cur:
-            cur.execute(
-                "SELECT DISTINCT split_part(command_key, ' ', 1), split_part(command_key, ' ', 2)"
-                " FROM lookup_entry WHERE split_part(command_key, ' ', 1) = ANY(%s)",
-                [stale],
-            )
-            for tool, sub in cur.fetchall():
-                if sub:
-                    found[tool].add(sub)
-        for tool, subs in found.items():
-            _subcommands[tool] = (now, frozenset(subs))
-    return {t: _subcommands[t][1] for t in tools}
+    if now - _subcommands[0] < SUBCOMMANDS_TTL:
+        return _subcommands[1]
+    found: dict[str, set[str]] = {}
+    with read_connection().cursor() as cur:
+        cur.execute("SELECT DISTINCT command_key FROM lookup_entry")
+        for (key,) in cur.fetchall():
+            tool, _, rest = key.partition(" ")
+            sub = rest.split(" ", 1)[0]
+            if tool and sub:
+                found.setdefault(tool, set()).add(sub)
+    _subcommands = (now, {tool: frozenset(subs) for tool, subs in found.items()})
+    return _subcommands[1]
 
 
 def are_twins(other: frozenset[str], team_tool: frozenset[str]) -> bool:
@@ -157,14 +160,14 @@ def _with_team_tool_twins(qs, candidates: dict[int, Candidate], spread: float) -
         for c in candidates.values()
         if c.similarity is not None and c.similarity >= top - spread and " " in c.command_key
     ]
-    subs = subcommands({c.command_key.split(" ", 1)[0] for c in near} | set(tools))
+    subs = subcommands()
     wanted: dict[str, dict[tuple[str, ...], float]] = {}  # command key -> shape -> similarity
     for c in near:
         tool, _, rest = c.command_key.partition(" ")
         if tool in tools:
             continue
         for team_tool in tools:
-            if not are_twins(subs[tool], subs[team_tool]):
+            if not are_twins(subs.get(tool, frozenset()), subs.get(team_tool, frozenset())):
                 continue
             shapes = wanted.setdefault(f"{team_tool} {rest}", {})
             shape = _shape(c.command)

@@ -45,10 +45,10 @@ def _fresh_learnt_words():
     from lookup import meaning, presets
 
     presets._label_cache = (float("-inf"), frozenset())
-    meaning._subcommands.clear()
+    meaning._subcommands = (float("-inf"), {})
     yield
     presets._label_cache = (float("-inf"), frozenset())
-    meaning._subcommands.clear()
+    meaning._subcommands = (float("-inf"), {})
 
 
 @pytest.fixture
