@@ -178,18 +178,26 @@ def test_a_page_counts_with_its_best_passage(make_note, monkeypatch):
     assert rows[0][0] == one.pk  # with its last passage (0.40) the second page's entry won
 
 
+def _docker_team(make_note, subcommands: list[str]) -> None:
+    """A team note with five docker entries (meaning.TWIN_TOOL_ENTRIES): docker is the team's tool."""
+    body = "".join(f"- {i} を見る:\n\n`docker {sub}`\n\n" for i, sub in enumerate(subcommands))
+    make_note(title="Docker の基本", body=body)
+
+
+def _nearest_are(monkeypatch, neighbours: list) -> None:
+    """Meaning finds these entries and no page; no model scale (vectors.backends) applies."""
+    monkeypatch.setattr(meaning, "_team_cache", (-1e9, {}))
+    monkeypatch.setattr(meaning, "backend", lambda: None)
+    monkeypatch.setattr(meaning, "nearest_entries", lambda q, k, also_own=0: neighbours)
+    monkeypatch.setattr(meaning, "nearest_chunks", lambda q, k: [])
+
+
 @pytest.mark.django_db
 def test_the_teams_tool_takes_the_meaning_of_the_same_command_of_another_tool(make_note, monkeypatch):
     # tldr words the same task differently for podman and docker; meaning finds podman's.
     from vectors.search import Neighbour
 
-    make_note(
-        title="Docker の基本",
-        body="".join(
-            f"- {i} を見る:\n\n`docker {sub}`\n\n"
-            for i, sub in enumerate(["ps", "images", "logs {{c}}", "top {{c}}", "stats"])
-        ),
-    )
+    _docker_team(make_note, ["ps", "images", "logs {{c}}", "top {{c}}", "stats"])
     podman = Entry(
         tasks=["Open a shell inside an already running container"],
         language="en",
@@ -213,14 +221,7 @@ def test_the_teams_tool_takes_the_meaning_of_the_same_command_of_another_tool(ma
     # podman's other subcommands are docker's too: the two tools are twins (meaning.are_twins).
     for sub in ("ps", "images", "logs {{c}}"):
         Entry(tasks=[f"podman {sub}"], language="en", origin="manual", command=f"podman {sub}").save()
-    monkeypatch.setattr(meaning, "_team_cache", (-1e9, {}))
-    monkeypatch.setattr(meaning, "backend", lambda: None)
-    monkeypatch.setattr(
-        meaning,
-        "nearest_entries",
-        lambda q, k, also_own=0: [Neighbour(podman.pk, None, 0.90), Neighbour(docker.pk, None, 0.71)],
-    )
-    monkeypatch.setattr(meaning, "nearest_chunks", lambda q, k: [])
+    _nearest_are(monkeypatch, [Neighbour(podman.pk, None, 0.90), Neighbour(docker.pk, None, 0.71)])
     rows = meaning.with_meaning(Entry.objects.all(), "get a shell inside a running container", [], "", "en")
     assert [r.pk for r in rows[:2]] == [docker.pk, podman.pk]
     assert other.pk not in [r.pk for r in rows]  # the same subcommand with other fields is another command
@@ -232,13 +233,7 @@ def test_a_tool_that_only_shares_a_subcommand_name_is_no_twin(make_note, monkeyp
     # docker's too, so `docker rm` (remove containers) must not take its meaning.
     from vectors.search import Neighbour
 
-    make_note(
-        title="Docker の基本",
-        body="".join(
-            f"- {i} を見る:\n\n`docker {sub}`\n\n"
-            for i, sub in enumerate(["ps", "images", "logs {{c}}", "top {{c}}", "rm {{c}}"])
-        ),
-    )
+    _docker_team(make_note, ["ps", "images", "logs {{c}}", "top {{c}}", "rm {{c}}"])
     skicka = Entry(
         tasks=["Delete a file"], language="en", origin="manual", command="skicka rm {{path/to/file}}"
     )
@@ -248,12 +243,7 @@ def test_a_tool_that_only_shares_a_subcommand_name_is_no_twin(make_note, monkeyp
             tasks=[f"skicka {sub}"], language="en", origin="manual", command=f"skicka {sub} {{{{path}}}}"
         ).save()
     docker_rm = Entry.objects.get(command="docker rm {{c}}")
-    monkeypatch.setattr(meaning, "_team_cache", (-1e9, {}))
-    monkeypatch.setattr(meaning, "backend", lambda: None)
-    monkeypatch.setattr(
-        meaning, "nearest_entries", lambda q, k, also_own=0: [Neighbour(skicka.pk, None, 0.93)]
-    )
-    monkeypatch.setattr(meaning, "nearest_chunks", lambda q, k: [])
+    _nearest_are(monkeypatch, [Neighbour(skicka.pk, None, 0.93)])
     rows = meaning.with_meaning(Entry.objects.all(), "delete a file", [], "", "en")
     assert [r.pk for r in rows] == [skicka.pk]
     # With the bar lowered, skicka counts as docker's twin and `docker rm` takes its meaning.
