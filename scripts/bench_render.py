@@ -102,6 +102,8 @@ def hostile(size: int) -> dict[str, str]:
         '"*a "*n': "*a " * (size // 3),
         '"~~a "*n': "~~a " * (size // 4),
         '"["*n': "[" * size,
+        # One run of backticks: each start scanned the rest of the line for its closer.
+        '"a "+"`"*n': "a " + "`" * size,
     }
 
 
