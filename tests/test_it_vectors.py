@@ -443,6 +443,16 @@ def test_passages_keep_underscores_and_stars_that_are_part_of_the_text():
     assert plain("**Never** run it _twice_.\n> quoted\n- [x] done") == "Never run it twice.\nquoted\ndone"
 
 
+def test_links_in_passages_keep_their_text_and_a_line_of_brackets_stays_as_it_is():
+    from vectors.chunking import plain
+
+    assert plain("[docs](https://example.com) と ![図](a.png)") == "docs と 図"
+    # Each "[" scanned to the end of the line for a "](": 2 s at 20,000 in the worker,
+    # minutes at a body's limit (BENCHMARKS.md, hostile inputs).
+    assert plain("[" * 40000) == "[" * 40000
+    assert plain("![" * 20000) == "![" * 20000
+
+
 class ThreadNoting(TopicBackend):
     """TopicBackend that notes which thread embedded each query."""
 
