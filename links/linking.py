@@ -44,8 +44,7 @@ def names_in(body_html: str) -> list[str]:
 
 
 def resolve(names: list[str]) -> dict[str, Note]:
-    """Folded name → note, by slug, then by title (as spelt, then spaced otherwise), then by a
-    title the note had before."""
+    """Folded name → note, by slug, then by title, then by a title the note had before."""
     wanted = {normalize(n): n for n in names}
     found: dict[str, Note] = {}
     # A slug as typed in any case or width ([[CONTAINER-LIFECYCLE]], [[ｃｏｎｔａｉｎｅｒ-lifecycle]]):
@@ -54,28 +53,21 @@ def resolve(names: list[str]) -> dict[str, Note]:
     exact_slugs = set(wanted.values())
     for note in sorted(slugs, key=lambda n: (n.slug not in exact_slugs, n.pk)):
         found.setdefault(normalize(note.slug), note)
-    left = [n for k, n in wanted.items() if k not in found]
-    if left:
-        folded = [normalize(n) for n in left]
-        notes = Note.objects.annotate(t=Folded("title")).filter(t__in=folded).only("pk", "slug", "title")
-        # Titles that differ only in case or width ("new", "New"): the one spelt as linked
-        # wins, then the oldest.
-        exact = set(left)
-        for note in sorted(notes, key=lambda n: (n.title not in exact, n.pk)):
-            found.setdefault(normalize(note.title), note)
     left = [k for k in wanted if k not in found]
     if left:
-        # Spaced otherwise: an IME's full-width colon (：) folds to ":" with no space after it.
-        # Two titles that differ only in spacing are rare; the oldest then wins.
-        bare = {k.replace(" ", ""): k for k in left}
-        notes = (
-            Note.objects.annotate(t=Func(Folded("title"), template="replace(%(expressions)s, ' ', '')"))
-            .filter(t__in=list(bare))
-            .order_by("pk")
-            .only("pk", "slug", "title")
-        )
-        for note in notes:
-            found.setdefault(bare[normalize(note.title).replace(" ", "")], note)
+        # By title in any case, width or spacing (an IME's full-width colon folds to ":" with no
+        # space after it), in one query. Of the titles a name fits, the one folded as linked
+        # wins, then the one spelt as linked, then the oldest.
+        spaceless = Func(Folded("title"), template="replace(%(expressions)s, ' ', '')")
+        fits: dict[str, list[Note]] = {}
+        notes = Note.objects.annotate(t=spaceless).filter(t__in=[k.replace(" ", "") for k in left])
+        for note in notes.only("pk", "slug", "title"):
+            fits.setdefault(normalize(note.title).replace(" ", ""), []).append(note)
+        for key in left:
+            if candidates := fits.get(key.replace(" ", "")):
+                found[key] = min(
+                    candidates, key=lambda n: (normalize(n.title) != key, n.title != wanted[key], n.pk)
+                )
     left = [n for k, n in wanted.items() if k not in found]
     if left:
         # Renamed notes: an older revision still carries the name.

@@ -17,6 +17,7 @@ from lookup.models import (
 )
 from notes.controls import control_character, one_line, terminal_control
 from notes.forms import check_tag_limits
+from notes.frontmatter import IME_COMMAS
 from notes.models import Note
 
 
@@ -89,7 +90,7 @@ class EntryForm(forms.Form):
         return explanation
 
     def clean_tags(self) -> list[str]:
-        raw = self.cleaned_data["tags"].replace("、", ",").replace(",", " ")
+        raw = self.cleaned_data["tags"].translate(IME_COMMAS).replace(",", " ")
         tags = [entry_tag(t) for t in raw.split() if t]
         check_tag_limits(tags, MAX_TAG_CHARS, MAX_TAGS)
         return tags
