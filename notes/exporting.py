@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from notes import frontmatter, media
-from notes.importing import IMAGE_RE
+from notes.importing import IMAGE_RE, IMG_TAG_RE
 from notes.models import Note
 from notes.tags import find_tag
 
@@ -76,7 +76,7 @@ def build(notes: QuerySet[Note]) -> Export:
             export.files[f"media/{unquote(m.group(1))}"] = data
             return match.group(0).replace(target, f"media/{m.group(1)}")
 
-        body = IMAGE_RE.sub(relative, note.body)
+        body = IMG_TAG_RE.sub(relative, IMAGE_RE.sub(relative, note.body))
         export.warnings += [
             f"{note.slug}: image not found, link kept: {target}" for target in sorted(missing)
         ]

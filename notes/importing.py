@@ -9,6 +9,7 @@ the others still import, and re-importing updates notes instead of copying.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import re
 import unicodedata
@@ -28,6 +29,8 @@ from notes.slugs import RESERVED
 
 FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 IMAGE_RE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# ... and the HTML form, which a sized Obsidian embed becomes (_embeds_to_links).
+IMG_TAG_RE = re.compile(r"<img\s+src=\"([^\"<>\s]+)\"")
 SEPARATOR_RE = re.compile(r"(?:\n\s*(?:-{3,}|\*{3,}|_{3,})\s*)+\s*$")
 
 
@@ -185,8 +188,9 @@ def _is_image(path: Path) -> bool:
     return True
 
 
-# Obsidian's embeds: ![[Pasted image 1.png]] or ![[diagram.png|300]].
-EMBED_RE = re.compile(r"!\[\[([^\]|#]+?)(?:\|[^\]]*)?\]\]")
+# Obsidian's embeds: ![[Pasted image 1.png]], or with a size: ![[diagram.png|300]], ![[a.png|300x200]].
+EMBED_RE = re.compile(r"!\[\[([^\]|#]+?)(?:\|([^\]]*))?\]\]")
+EMBED_SIZE_RE = re.compile(r"\s*(\d{1,5})(?:\s*x\s*(\d{1,5}))?\s*")
 # Links that a kb export wrote (notes.exporting): restored to the same media path.
 EXPORTED_MEDIA_RE = re.compile(r"^media/((?:uploads|imported)/[^/][^?#]*)$")
 
@@ -197,7 +201,11 @@ def _link_path(path: str) -> str:
 
 
 def _embeds_to_links(note: ParsedNote, source: Path, root: Path) -> None:
-    """Turn Obsidian image embeds into Markdown images, found by file name under the vault."""
+    """Turn Obsidian image embeds into Markdown images, found by file name under the vault.
+
+    A size (|300 or |300x200) has no Markdown form: that embed becomes an <img> with its
+    width and height, as GitHub renders it too, and _copy_images copies its file.
+    """
 
     def replace(match: re.Match) -> str:
         name = match.group(1).strip()
@@ -207,8 +215,13 @@ def _embeds_to_links(note: ParsedNote, source: Path, root: Path) -> None:
         found = next((c for c in candidates if c.is_file()), None)
         if found is None:
             return match.group(0)
-        relative = os.path.relpath(found, source.parent)
-        return f"![{Path(name).stem}]({_link_path(Path(relative).as_posix())})"
+        relative = _link_path(Path(os.path.relpath(found, source.parent)).as_posix())
+        size = EMBED_SIZE_RE.fullmatch(match.group(2) or "")
+        if size is None:
+            return f"![{Path(name).stem}]({relative})"
+        width, height = size.groups()
+        sized = f' width="{width}"' + (f' height="{height}"' if height else "")
+        return f'<img src="{relative}" alt="{html.escape(Path(name).stem)}"{sized}>'
 
     note.body = EMBED_RE.sub(replace, note.body)
 
@@ -250,7 +263,7 @@ def _copy_images(note: ParsedNote, source: Path, report: Report, name: str, root
             return match.group(0)
         return match.group(0).replace(target, settings.MEDIA_URL + _store_image(path, target))
 
-    note.body = IMAGE_RE.sub(replace, note.body)
+    note.body = IMG_TAG_RE.sub(replace, IMAGE_RE.sub(replace, note.body))
 
 
 def _tag_key(names) -> list[str]:

@@ -127,16 +127,23 @@ def _spans(norm: str, query: Query) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     tails = _tails(query)
     for needle in (w for w in query.highlights if _is_cjk(w)):
-        # One katakana letter (キー folds to キ) is a word only on its own: not the キ of キャッシュ.
-        alone = len(needle) == 1 and _KATA.match(needle)
+        hits: list[tuple[int, int, bool]] = []  # (start, end, inside a longer katakana word)
         start = norm.find(needle)
         while start >= 0:
             end = start + len(needle)
-            if not alone or not (
-                (start and _KATA.match(norm[start - 1])) or (end < len(norm) and _KATA.match(norm[end]))
-            ):
-                spans.append((start, _with_tail(norm, end, tails.get(needle, []))))
+            inside = bool(
+                _KATA.match(needle[0])
+                and ((start and _KATA.match(norm[start - 1])) or (end < len(norm) and _KATA.match(norm[end])))
+            )
+            hits.append((start, end, inside))
             start = norm.find(needle, end)
+        # A katakana word found on its own is the word asked for: ログ, not the ログ of ログイン
+        # beside it. Found only inside longer words (ログファイル), it is marked there. One
+        # katakana letter (キー folds to キ) is a word only on its own: not the キ of キャッシュ.
+        alone = (len(needle) == 1 and _KATA.match(needle)) or any(not inside for _, _, inside in hits)
+        for start, end, inside in hits:
+            if not (alone and inside):
+                spans.append((start, _with_tail(norm, end, tails.get(needle, []))))
     words, code = _word_patterns(query)
     if words:
         blanked = _CJK_CHAR.sub(" ", norm)  # one character for one: the spans stay valid

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -45,7 +46,10 @@ def notes_with_images(make_note, settings):
     make_note(
         title="構成",
         slug="layout",
-        body="# 構成\n\n![構成図](/media/uploads/構成図.png)\n\n![画面](/media/uploads/screen%20shot.png)\n",
+        body=(
+            "# 構成\n\n![構成図](/media/uploads/構成図.png)\n\n![画面](/media/uploads/screen%20shot.png)\n\n"
+            '<img src="/media/uploads/構成図.png" alt="小さく" width="120">\n'
+        ),
         tags=["infra", "Docs"],
     )
     make_note(title="外部画像", slug="external", body="![x](https://example.com/a.png)\n末尾   \n")
@@ -68,6 +72,7 @@ def test_the_zip_round_trip_is_byte_identical_images_included(notes_with_images,
     ]
     assert "![構成図](media/uploads/構成図.png)" in layout
     assert "![画面](media/uploads/screen%20shot.png)" in layout
+    assert '<img src="media/uploads/構成図.png" alt="小さく" width="120">' in layout
 
     # Another kb: empty database, empty media folder.
     Note.objects.all().delete()
@@ -149,9 +154,10 @@ def test_it_imports_an_obsidian_vault(tmp_path, settings):
             f"/media/imported/{name.replace(' ', '%20')}"
             in Note.objects.get(title="Deploy steps" if "board" not in name else "Meeting 2024-01-05").body
         )
-    # Each image shows on the note page.
+    # Each image shows on the note page, the embed with a size at that size.
     html = Client().get(deploy.get_absolute_url()).content.decode()
     assert html.count('src="/media/imported/') == 2
+    assert re.search(r'<img src="/media/imported/[0-9a-f]+-diagram\.png" alt="diagram" width="300">', html)
 
 
 def test_it_imports_a_github_wiki(tmp_path, settings):

@@ -179,3 +179,14 @@ def test_highlight_of_a_one_letter_katakana_word_is_that_word_only():
     assert (
         out == "キャッシュをスキップする。<mark>余分</mark>な<mark>キー</mark>を消す。<mark>キー</mark>: 値"
     )
+
+
+def test_highlight_of_a_katakana_word_skips_longer_words_when_it_stands_alone():
+    text = "ログイン画面のログを見る。ログインできないときもログを読む。"
+    out = highlight(text, parse_query("ログ"))
+    assert out == "ログイン画面の<mark>ログ</mark>を見る。ログインできないときも<mark>ログ</mark>を読む。"
+
+
+def test_highlight_of_a_katakana_word_found_only_inside_longer_ones_marks_it_there():
+    out = highlight("ログファイルを消す。", parse_query("ログ"))
+    assert out == "<mark>ログ</mark>ファイルを消す。"
