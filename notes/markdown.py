@@ -35,7 +35,7 @@ from notes import mdrules
 log = logging.getLogger(__name__)
 
 # Bump when the rendering changes, so cached HTML is rebuilt (see Note.save).
-RENDER_VERSION = 5
+RENDER_VERSION = 6
 
 # What GitHub's sanitizer keeps of raw HTML in a README, so it looks the same here: a centred
 # logo (align), <a name> anchors, <details open>, <picture> with its light/dark <source>s.
@@ -65,7 +65,7 @@ ALLOWED_ATTRIBUTES = {
 }  # fmt: skip
 # An <input> is a task list's checkbox, and never one a reader can type into.
 INPUT_TYPES = {"input": {"type": {"checkbox"}}}
-DISABLED_INPUTS = {"input": {"disabled": "disabled"}}
+DISABLED_INPUTS = {"input": {"disabled": "disabled", "type": "checkbox"}}
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,26 @@ def test_header_box_escape_closes_and_enter_without_a_choice_searches(page, make
     page.wait_for_url(re.compile(r"/search/\?q="))
 
 
+def test_header_box_searches_a_pasted_log_by_its_start_and_never_keeps_old_hits(page, make_note):
+    make_note(title="ポートの公開", body="docker run -p 8080:80 で公開する。")
+    make_note(title="ログの見方", body="Error: connection refused と出たら DB を待つ。")
+    page.goto("/tags/")
+    page.keyboard.press("/")
+    page.keyboard.type("-p", delay=30)
+    options = page.locator("#quicksearch [role=option]")
+    expect(options.first).to_contain_text("ポートの公開")
+    # A pasted error log longer than the API takes: its start is asked, and the -p hits go.
+    page.locator("[data-search-box]").fill("Error: connection refused " + "x" * 600)
+    page.locator("[data-search-box]").dispatch_event("input")
+    expect(options.first).to_contain_text("ログの見方")
+    expect(page.locator("#quicksearch")).not_to_contain_text("ポートの公開")
+
+
+def test_the_header_box_is_empty_on_the_lookup_page(page):
+    page.goto("/lookup/?q=" + "コンテナを消したい")
+    expect(page.locator("[data-search-box]")).to_have_value("")
+
+
 def _compose(page, selector: str, steps: list[str]):
     """Type through an input method: composition updates, each left long enough to be asked."""
     page.click(selector)

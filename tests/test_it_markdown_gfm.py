@@ -185,5 +185,7 @@ def test_raw_html_keeps_what_github_keeps_of_a_readme():
 def test_a_raw_input_is_never_one_a_reader_can_type_into():
     html = render('<input> <input type="text" value="x" name="q"> <input type="checkbox" checked>\n').html
     assert html.count('disabled="disabled"') == 3
+    # Every one is a checkbox: a disabled text box is still drawn as one.
+    assert html.count('type="checkbox"') == 3
     assert 'type="text"' not in html and 'value="x"' not in html and "name=" not in html
     assert '<input type="checkbox" checked="" disabled="disabled">' in html

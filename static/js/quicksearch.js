@@ -9,6 +9,7 @@
   var box = form.querySelector("input[name=q]");
   var list = document.getElementById(box.getAttribute("aria-controls"));
   var LIMIT = 8;
+  var MAX_CHARS = 500;  // what /api/search accepts (search.forms.Q_MAX); a pasted log is cut, as /search/ cuts it
   var seq = 0;
   var active = -1;
   var timer = null;
@@ -75,7 +76,7 @@
   }
 
   function query() {
-    var q = box.value.trim();
+    var q = box.value.trim().slice(0, MAX_CHARS).trim();
     var mine = ++seq;
     if (!q) {
       list.textContent = "";
@@ -86,8 +87,20 @@
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
-        if (mine === seq && data) render(q, data);  // answers to older keystrokes are dropped
-      }, function () {});
+        if (mine !== seq) return;  // answers to older keystrokes are dropped
+        if (data) {
+          render(q, data);
+        } else {
+          // No answer for what is typed now: the last one's hits must not stay to be picked.
+          list.textContent = "";
+          close();
+        }
+      }, function () {
+        if (mine === seq) {
+          list.textContent = "";
+          close();
+        }
+      });
   }
 
   // kb.js sends kb-live on typing, but not while an input method is composing.
