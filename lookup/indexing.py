@@ -52,17 +52,18 @@ def prepare(entry: Entry) -> Entry:
     if entry.origin != Entry.Origin.MANUAL:
         split = [task_head(t) for t in entry.tasks]
         heads, details = [h for h, _ in split], [d for _, d in split if d]
+    # A question ("…消してはいけないのか？") does not say what the note's commands do; a
+    # title's asides count as little as a task's: 「コンテナからイメージを作る(docker cpやexecで
+    # 中に入ったあと)」 is about making an image, and its 入る made `docker commit` the answer
+    # to 「コンテナに入りたい」.
+    title = entry.note.title if entry.note_id and not is_question(entry.note.title) else ""
+    title, title_aside = task_head(title) if title else ("", "")
     entry.search_vector = to_tsvector_literal(
         {
             "A": heads,
-            "B": [
-                *entry.tags,
-                # A question ("…消してはいけないのか？") does not say what the note's commands do.
-                entry.note.title if entry.note_id and not is_question(entry.note.title) else "",
-                entry.explanation if describes else "",
-            ],
+            "B": [*entry.tags, title, entry.explanation if describes else ""],
             "C": [placeholders.command_words(entry.command)],
-            "D": [*details, "" if describes else entry.explanation],
+            "D": [*details, title_aside, "" if describes else entry.explanation],
         }
     )
     return entry

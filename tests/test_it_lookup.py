@@ -224,6 +224,23 @@ def test_junk_from_a_question_section_does_not_answer(client, make_note):
     assert commands == ["kbctl rm"]
 
 
+def test_an_aside_in_a_note_title_does_not_answer_for_its_commands(client, make_note):
+    make_note(
+        title="コンテナからイメージを作る(kbctl cpやexecで中に入ったあと)",
+        body="- コンテナをイメージ化する:\n\n`kbctl commit`\n",
+    )
+    make_note(
+        title="ログとデバッグ",
+        body="- 動いているコンテナに入ってシェルを開く:\n\n`kbctl exec -it <コンテナ名> sh`\n",
+    )
+    commands = [
+        r["command"] for r in client.get("/api/lookup", {"q": "コンテナに入りたい"}).json()["results"]
+    ]
+    assert commands[0] == "kbctl exec -it <コンテナ名> sh"
+    # The aside still counts a little: it is what the note says.
+    assert "kbctl commit" in commands
+
+
 def test_bare_command_name_prefers_the_plainest_entry(client, make_note):
     body = (
         "# kbls\n\n> Lists.\n\n- List entries sorted by size, recursively:\n\n`kbls -lSR`\n\n"
