@@ -25,6 +25,7 @@ import re
 from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
 
+from kb.replica import read_connection
 from lookup import placeholders, presets
 from lookup.fusion import Row
 from lookup.meaning import ASKED_AHEAD, with_meaning, with_team_twins
@@ -120,16 +121,27 @@ def command_words_of(q: str) -> list[str]:
 
 
 def spelled(q: str, query: Query) -> tuple[str, Query]:
-    """The query with words no note has replaced by the closest word notes do have.
+    """The query with typos replaced by the closest word the notes have.
 
-    Search's vocabulary (search.typos): "dokcer rm" is looked up as "docker rm",
-    so the exact-command ranking sees the command that was meant.
+    Search's vocabulary (search.typos): "dokcer rm" is looked up as "docker rm", so the
+    exact-command ranking sees the command that was meant. A word a few notes have too is
+    taken for a typo only of a tool the entries run: the notes' own "dokcer cp" is no
+    command anyone looks up, but "reach" beside "each" is a word.
     """
     try:
-        from search.typos import unknown_word_fixes
+        from search.typos import word_fixes
     except ImportError:  # search app not installed
         return q, query
-    fixes = unknown_word_fixes(query)
+    fixes, rare = word_fixes(query)
+    if rare:
+        with read_connection().cursor() as cur:
+            cur.execute(
+                "SELECT DISTINCT split_part(command_key, ' ', 1) FROM lookup_entry"
+                " WHERE split_part(command_key, ' ', 1) = ANY(%s)",
+                [list(rare.values())],
+            )
+            tools = {r[0] for r in cur.fetchall()}
+        fixes.update({w: fix for w, fix in rare.items() if fix in tools})
     if not fixes:
         return q, query
     fixed = query.suggestion(fixes)

@@ -22,7 +22,7 @@ from search import fusion, parse, synonyms, typos
 from search.fusion import Evidence, fuse
 from search.highlight import highlight
 from search.parse import Query, parse_query
-from search.tokenize import normalize, singular
+from search.tokenize import normalize
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
 from vectors.search import embedded_notes, nearest_chunks, nearest_entries, prefetch
 from vectors.words import translated
@@ -188,27 +188,8 @@ def _ranked(query: Query, mode: str, tag: str | None, language: str | None = Non
         return [row[0] for row in cur.fetchall()]
 
 
-# A word the notes have is still taken for a typo when it is this rare and a close word is
-# RARE_RATIO times as common: the seed notes write "dokcer" three times, "docker" in 60 notes.
-RARE_WORD = 5
-RARE_RATIO = 10
-
-
 def _fix_typos(query: Query) -> tuple[Query, dict[str, str]]:
-    words = [t.surface for t in query.terms if t.typo_candidate]
-    if not words:
-        return query, {}
-    prefixes = {t.surface for t in query.terms if t.prefixes}
-    singulars = {w: singular(w) or w for w in words}
-    found = typos.known(words + list(singulars.values()), prefixes)
-    options: dict[str, list[str]] = {}
-    for w in words:
-        ndoc = max(found.get(w, 0), found.get(singulars[w], 0))
-        if ndoc == 0:
-            options[w] = typos.corrections(w)
-        elif ndoc <= RARE_WORD:
-            options[w] = typos.corrections(w, min_ndoc=ndoc * RARE_RATIO)
-    options = {w: c for w, c in options.items() if c}
+    options = typos.typo_options(query)
     return query.with_alternatives(options), {w: c[0] for w, c in options.items()}
 
 

@@ -81,6 +81,18 @@ def test_lookup_corrects_typos_with_the_search_vocabulary(client, make_note):
     assert "docker rm web" in text.splitlines()
 
 
+def test_lookup_corrects_a_typo_that_a_few_notes_keep_too(client, make_note):
+    make_note(title="コンテナの片付け", body="- 停止したコンテナを削除する:\n\n`docker rm web`\n")
+    for i in range(10):
+        make_note(title=f"docker メモ {i}", body=f"- コンテナ {i} を起動する:\n\n`docker start c{i}`\n")
+    make_note(
+        title="古いメモ", body="- ファイルを取り出す:\n\n`dokcer cp web:/a ./a`\n"
+    )  # the notes' own typo
+    make_note(title="ファイル", body="- ファイルを消す:\n\n`rm tmp.txt`\n")
+    results = client.get("/api/lookup", {"q": "dokcer rm"}).json()["results"]
+    assert results[0]["command"] == "docker rm web"
+
+
 def test_a_planted_brace_command_does_not_pin_a_worker(editor_client):
     # Issue 12: a command of "{{" * 50000 blocked a worker for more than 30 s.
     import signal
