@@ -167,12 +167,15 @@ def highlight(text: str, query: Query, width: int = 160) -> str:
     spans = [to_text(s, e) for s, e in _spans(norm, query)]
     start, end = 0, len(text)
     if len(text) > width:
-        best, start = -1, 0
+        # The window with the most different hits, then the most marked text: the sentence
+        # with 0.0.0.0 itself, not 127.0.0.1 with two of its 0s marked.
+        best, start = (-1, -1), 0
         for s, _ in spans:
             lo = max(0, s - width // 5)
-            count = sum(1 for a, b in spans if a >= lo and b <= lo + width)
-            if count > best:
-                best, start = count, lo
+            inside = [text[a:b].lower() for a, b in spans if a >= lo and b <= lo + width]
+            score = (len(set(inside)), sum(map(len, inside)))
+            if score > best:
+                best, start = score, lo
         end = min(len(text), start + width)
         start = max(0, min(start, end - width))
     out = ["…" if start > 0 else ""]

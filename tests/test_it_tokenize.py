@@ -190,3 +190,9 @@ def test_highlight_of_a_katakana_word_skips_longer_words_when_it_stands_alone():
 def test_highlight_of_a_katakana_word_found_only_inside_longer_ones_marks_it_there():
     out = highlight("ログファイルを消す。", parse_query("ログ"))
     assert out == "<mark>ログ</mark>ファイルを消す。"
+
+
+def test_a_snippet_shows_the_exact_token_before_pieces_of_others():
+    text = "開発中は http://127.0.0.1:8000 で開く。" + "説明。" * 60 + "コンテナでは HOST を 0.0.0.0 にする。"
+    out = highlight(text, parse_query("0.0.0.0"))
+    assert "<mark>0.0.0.0</mark>" in out
