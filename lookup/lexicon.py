@@ -26,6 +26,10 @@ from search.tokenize import normalize, singular
 log = logging.getLogger(__name__)
 
 MIN_TOGETHER = 2  # aligned pairs a word pair must share
+# Fewer aligned examples than this say more about the few pages than about the languages: 25
+# docker pages (108 examples) gave 構築 → docker and 名 → substring, and a QA import of 32
+# pages コンテナ → start and stop. All of tldr aligns 1,678.
+MIN_EXAMPLES = 500
 MIN_DICE = 0.25
 PER_WORD = 3  # counterparts kept per word
 _PLACEHOLDER_RE = re.compile(r"\{\{.*?\}\}")
@@ -122,7 +126,7 @@ def learn() -> int:
     for (lang, page), ja in pages.items():
         if lang == "ja" and (en := pages.get(("en", page))):
             pairs.extend(align(ja, en))
-    found = mine(pairs)
+    found = mine(pairs) if len(pairs) >= MIN_EXAMPLES else []
     log.info("learnt %d word pairs from %d aligned examples", len(found), len(pairs))
     with transaction.atomic():
         Translation.objects.all().delete()

@@ -54,7 +54,8 @@ def test_words_that_keep_appearing_together_translate_each_other():
     assert ("削除", "create") not in found
 
 
-def test_learnt_words_let_a_japanese_query_find_an_english_page(fixtures_dir, tmp_path):
+def test_learnt_words_let_a_japanese_query_find_an_english_page(fixtures_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(lexicon, "MIN_EXAMPLES", 1)  # a corpus of three aligned examples
     root = tmp_path / "tldr"
     (root / "pages" / "common").mkdir(parents=True)
     (root / "pages.ja" / "common").mkdir(parents=True)
@@ -81,3 +82,22 @@ def test_learnt_words_let_a_japanese_query_find_an_english_page(fixtures_dir, tm
     top = [e.command for e in Entry.objects.lookup("sprocket を削除したい", 3)]
     assert top[0] == "kbonly prune"
     assert search("削除").ids  # the learnt word is a query alternative for notes too
+
+
+def test_a_few_pages_in_two_languages_teach_no_words(tmp_path):
+    root = tmp_path / "tldr"
+    (root / "pages" / "common").mkdir(parents=True)
+    (root / "pages.ja" / "common").mkdir(parents=True)
+    for name in ("kba", "kbb", "kbc"):
+        (root / "pages" / "common" / f"{name}.md").write_text(
+            f"# {name}\n\n> Tool.\n\n- Start a container:\n\n`{name} start`\n\n- Stop a container:\n\n`{name} stop`\n"
+        )
+        (root / "pages.ja" / "common" / f"{name}.md").write_text(
+            f"# {name}\n\n> ツール。\n\n- コンテナを起動する:\n\n`{name} start`\n\n- コンテナを停止する:\n\n`{name} stop`\n"
+        )
+    call_command("import_tldr", str(root))
+    # Six examples: コンテナ is with "start" on half of them, which says nothing.
+    assert not Translation.objects.exists()
+    assert lexicon.mine(
+        [("コンテナを起動する", "Start a container")] * 2 + [("コンテナを停止する", "Stop a container")] * 2
+    )
