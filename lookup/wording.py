@@ -118,8 +118,20 @@ _CONTRAST_END = re.compile(r"(?<=[\u3041-\u309f])(?:が|けど|けれど|ので|
 _DANGLING_START = re.compile(r"^(?:なら|だと|ので|けど|けれど|ただし|だから)")
 
 
+# Words around a command that talk about it rather than say what it does: they point back at
+# it (「このコマンドをして再度」), give an opinion (「コンテナIDが変わるとおもう」), or stop on an
+# adverb that leads into what follows (再度, もう一度).
+_REMARK_RE = re.compile(
+    r"^(?:この|その|あの)(?:コマンド|オプション|命令|方法)"
+    r"|(?:と(?:おも|思)う|気がする|かも(?:しれない)?|らしい|みたい)$"
+    r"|(?:再度|もう一度|また|さらに)$"
+)
+
+
 def dangles(task: str) -> bool:
     text = _TRAIL_TRIM.sub("", task.strip())
+    if _REMARK_RE.search(text):
+        return True
     if not text or not _HIRAGANA_RE.search(text[-1]):
         return bool(_DANGLING_START.match(text))
     return bool(_DANGLING_END.search(text) or _DANGLING_START.match(text))

@@ -286,3 +286,15 @@ def test_unpaired_markup_on_a_long_line_is_kept_as_it_is(line):
     halves = line.replace("**", "").replace("~~", "")
     assert clean(line) == " ".join(halves.split())
     assert extract(f"- 説明:\n\n`docker ps`\n\n{line}\n") == extract("- 説明:\n\n`docker ps`\n\nx\n")
+
+
+def test_words_that_talk_about_a_command_are_no_task_for_it():
+    text = (
+        "## 永続化\n\n"
+        "`$docker rm`このコマンドをして再度`docker run`をするとコンテナIDが変わるとおもう。\n\n"
+        "`docker volume ls` でボリュームを一覧表示する。\n"
+    )
+    found = by_command(text)
+    # 「このコマンドをして再度」 and 「コンテナIDが変わるとおもう」 were their tasks.
+    assert "docker rm" not in found and "docker run" not in found
+    assert "ボリュームを一覧表示する" in found["docker volume ls"].tasks
