@@ -12,6 +12,7 @@ from django.db.models import Value
 from kb.replica import read_connection
 from lookup import placeholders
 from lookup.fusion import PAGE_WEIGHT, Candidate, Row, fuse
+from search.fusion import is_code
 from vectors.backends import CHUNK_TABLE, ENTRY_TABLE, backend
 from vectors.search import nearest_chunks, nearest_entries
 
@@ -236,10 +237,11 @@ def with_meaning(qs, q: str, ranked: list[Row], key: str, lang: str) -> list[Row
         if pk in candidates:
             candidates[pk].similarity = sim
     _with_team_tool_twins(qs, candidates, entry_model.spread if entry_model else 0.08)
-    names_command = bool(key) and any(
-        c.command_key and key.startswith(c.command_key)
-        for c in candidates.values()
-        if c.lexical_rank is not None
+    lexical = [c for c in candidates.values() if c.lexical_rank is not None]
+    # A command's name, or code that entries have every word of (`-p`, `--rm`): words decide.
+    # USE puts "-p" 0.41 from a tmpfs mount, which as the nearest entry took meaning's whole say.
+    names_command = (bool(key) and any(c.command_key and key.startswith(c.command_key) for c in lexical)) or (
+        is_code(q) and any(c.coverage >= 0.999 for c in lexical)
     )
     model = entry_model
     fused = fuse(

@@ -292,6 +292,26 @@ def test_plain_english_words_said_in_so_many_words_keep_the_word_order(monkeypat
     assert Entry.objects.lookup("show running containers", 3)[0].command == "docker ps"
 
 
+@pytest.mark.django_db
+def test_a_flag_that_entries_have_is_looked_up_by_its_words(monkeypatch):
+    # USE put "-p" 0.41 from a tmpfs mount: the nearest entry, so it took meaning's whole say.
+    from vectors.search import Neighbour
+
+    Entry(
+        tasks=["Publish a port"], command="docker run -p 8080:80 web", origin="manual", language="en"
+    ).save()
+    for tool in ("mkdir", "git add", "ssh", "scp", "cp", "ps"):  # more entries with every word
+        Entry(tasks=["Something"], command=f"{tool} -p x", origin="manual", language="en").save()
+    tmpfs = Entry(tasks=["tmpfs"], command="docker run --mount type=tmpfs,dst=/tmp web", origin="manual")
+    tmpfs.language = "en"
+    tmpfs.save()
+    monkeypatch.setattr(
+        meaning, "nearest_entries", lambda q, k, also_own=0, own=False: [Neighbour(tmpfs.pk, None, 0.41)]
+    )
+    monkeypatch.setattr(meaning, "nearest_chunks", lambda q, k: [])
+    assert "tmpfs" not in Entry.objects.lookup("-p", 3)[0].command
+
+
 # The real model, end to end.
 
 
