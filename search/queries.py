@@ -9,6 +9,7 @@ specific queries and shown as "N+" for very common ones.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -98,6 +99,9 @@ WHERE ti.content_type_id = %s AND ti.object_id = ANY(%s) ORDER BY t.name
 """
 
 
+_MARKS_RE = re.compile(r"`+([^`\n]*)`+|^\s{0,3}(?:#{1,6}|[-*+]|\d+[.)])\s+", re.M)
+
+
 @dataclass
 class Results:
     query: Query
@@ -135,7 +139,9 @@ class Results:
         passage = self.passages.get(note_id)
         if passage is None:
             return plain.get(note_id, "")
-        return passage.removeprefix(title).lstrip("\n")
+        # The passage is what was embedded: words, with inline code's backticks, headings'
+        # and list items' marks, which a reader of the snippet has no use for.
+        return _MARKS_RE.sub(r"\1", passage.removeprefix(title).lstrip("\n"))
 
     def facets(self) -> list[tuple[str, str, int]]:
         if not self.ids:
