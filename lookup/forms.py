@@ -15,7 +15,7 @@ from lookup.models import (
     Entry,
     entry_tag,
 )
-from notes.controls import control_character, one_line, terminal_control
+from notes.controls import control_character, one_line, terminal_control, visible
 from notes.forms import check_tag_limits
 from notes.frontmatter import IME_COMMAS
 from notes.models import Note
@@ -26,7 +26,7 @@ def _refuse_controls(text: str, find=control_character) -> None:
     if char := find(text):
         raise forms.ValidationError(
             _("“%(text)s” contains a control character (%(char)s), which cannot be shown; remove it."),
-            params={"text": text[:30], "char": char},
+            params={"text": visible(text[:30]), "char": char},
         )
 
 

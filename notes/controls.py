@@ -30,6 +30,12 @@ def control_character(text: str) -> str | None:
     return f"U+{ord(m.group()):04X}" if m else None
 
 
+def visible(text: str) -> str:
+    """``text`` with each such character written as its code point, for an error message that
+    quotes it: echoing the raw ESC would act on a terminal or hide in a page."""
+    return _INVISIBLE_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
 def terminal_control(text: str) -> str | None:
     """The first character of ``text`` a terminal would act on (tab and line feed aside)."""
     m = _NOT_TERMINAL_RE.search(text)

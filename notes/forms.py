@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.fields import MarkdownxFormField
 from taggit.forms import TagField
 
-from notes.controls import control_character, one_line
+from notes.controls import control_character, one_line, visible
 
 # The same tag limits as an import (taggit's Tag.name and Tag.slug columns hold 100 characters).
 from notes.frontmatter import IME_COMMAS, MAX_TAG_CHARS, MAX_TAGS, distinct_tags
@@ -20,7 +20,7 @@ def check_tag_limits(tags: list[str], max_chars: int, max_count: int, length=len
         if char := control_character(tag):
             raise forms.ValidationError(
                 _("The tag “%(tag)s” contains a control character (%(char)s); remove it."),
-                params={"tag": tag[:30], "char": char},
+                params={"tag": visible(tag[:30]), "char": char},
             )
         if length(tag) > max_chars:
             raise forms.ValidationError(

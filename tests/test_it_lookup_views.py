@@ -21,6 +21,7 @@ def test_a_terminal_never_gets_an_escape_sequence_from_q(editor_client, client, 
         "/lookup/new/", {"tasks": "赤くする \x1b[31m", "command": "echo red", "explanation": "", "tags": ""}
     )
     assert response.status_code == 200 and "制御文字" in response.content.decode()
+    assert "赤くする &lt;U+001B&gt;[31m" in response.content.decode()
     response = editor_client.post(
         "/lookup/new/", {"tasks": "赤くする", "command": "printf '\x1b[31m'", "explanation": "", "tags": ""}
     )
