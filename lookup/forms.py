@@ -77,12 +77,22 @@ class EntryForm(forms.Form):
         return tasks
 
     def clean_command(self) -> str:
-        command = self.cleaned_data["command"].strip()
+        # A browser sends a textarea's line breaks as CR LF.
+        command = self.cleaned_data["command"].replace("\r\n", "\n").strip()
         if not command:
             raise forms.ValidationError(_("The command is empty."))
         # /q/ prints commands to a terminal, which would obey an escape sequence in one.
         _refuse_controls(command, terminal_control)
-        return command
+        lines = command.split("\n")
+        if any(not line.rstrip().endswith("\\") for line in lines[:-1]):
+            # A prompt runs one line; what comes after a line break would run on its own.
+            raise forms.ValidationError(
+                _(
+                    "A command is one line (end a line with \\ to go on to the next). Several commands belong in a note."
+                )
+            )
+        # Continued lines are one command, as the shell reads them: one line to put on a prompt.
+        return " ".join(line.rstrip().removesuffix("\\").strip() for line in lines)
 
     def clean_explanation(self) -> str:
         explanation = self.cleaned_data["explanation"]

@@ -117,3 +117,11 @@ def test_extraction_skips_commands_over_the_limit(make_note):
     replace_note_entries(note)
     commands = list(Entry.objects.filter(note=note).values_list("command", flat=True))
     assert "ls -la" in commands and long_line not in commands
+
+
+def test_a_manual_command_is_one_line_or_continued_lines(editor_client):
+    response = editor_client.post("/lookup/new/", _entry_form(command="cd /srv\r\nmake deploy"))
+    assert response.status_code == 200 and "コマンドは 1 行です" in response.content.decode()
+    assert not Entry.objects.filter(origin="manual").exists()
+    editor_client.post("/lookup/new/", _entry_form(command="docker run \\\r\n  -p 8080:80 web"))
+    assert Entry.objects.get(origin="manual").command == "docker run -p 8080:80 web"
