@@ -72,6 +72,17 @@ def test_header_box_searches_a_pasted_log_by_its_start_and_never_keeps_old_hits(
     expect(page.locator("#quicksearch")).not_to_contain_text("ポートの公開")
 
 
+def test_with_no_note_found_the_header_box_offers_the_lookup(page, make_note):
+    make_note(title="ポートの公開", body="docker run -p 8080:80 で公開する。")
+    page.goto("/tags/")
+    page.keyboard.press("/")
+    page.keyboard.type("zzqqxx", delay=30)
+    options = page.locator("#quicksearch [role=option]")
+    expect(options).to_have_count(1)
+    expect(options.first).to_contain_text("こうしたい")
+    assert options.first.locator("a").get_attribute("href") == "/lookup/?q=zzqqxx"
+
+
 def test_the_header_box_is_empty_on_the_lookup_page(page):
     page.goto("/lookup/?q=" + "コンテナを消したい")
     expect(page.locator("[data-search-box]")).to_have_value("")

@@ -347,3 +347,10 @@ def test_the_teams_notes_outrank_imported_reference_pages(make_note):
     )
     assert reference.pk > team.pk  # newer, so it would win a tie on its own
     assert search("コンテナを削除したい").ids[:2] == [team.pk, reference.pk]
+
+
+def test_a_search_that_finds_nothing_offers_the_lookup(client, make_note):
+    make_note(title="ポートの公開", body="docker run -p 8080:80 で公開する。")
+    html = client.get("/search/", {"q": "zzqqxx"}).content.decode()
+    assert "見つかりませんでした。" in html
+    assert 'href="/lookup/?q=zzqqxx"' in html

@@ -68,9 +68,15 @@
       none.textContent = form.dataset.none;
       list.appendChild(none);
     }
-    var all = form.action + "?" + new URLSearchParams({ q: q }).toString();
-    var label = form.dataset.all + (data.count ? " (" + data.count + ")" : "") + " →";
-    list.appendChild(option("quicksearch-all", all, label, "all"));
+    if ((data.results || []).length) {
+      var all = form.action + "?" + new URLSearchParams({ q: q }).toString();
+      var label = form.dataset.all + (data.count ? " (" + data.count + ")" : "") + " →";
+      list.appendChild(option("quicksearch-all", all, label, "all"));
+    } else if (form.dataset.lookup) {
+      // No note says it: the lookup may still know a command that does it.
+      var lookup = form.dataset.lookup + "?" + new URLSearchParams({ q: q }).toString();
+      list.appendChild(option("quicksearch-all", lookup, form.dataset.lookupLabel + " →", "all"));
+    }
     select(-1);
     open();
   }
