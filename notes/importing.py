@@ -367,6 +367,12 @@ def import_paths(paths: list[Path], *, split: bool = False, author=None) -> Repo
                 parsed = split_sections(text, key)
                 if not parsed:
                     raise BadFile("no '##' sections to split into notes")
+                # A heading with nothing under it before the next one ("## Script関連" over
+                # "## …を渡す") is no note: an empty one only came first for its title's words.
+                for note in parsed:
+                    if not note.body.strip():
+                        report.warnings.append((name, f"section '{note.title}' has no text: not imported"))
+                parsed = [note for note in parsed if note.body.strip()]
             else:
                 parsed = [parse_file(text, key, path.stem)]
             _check_claims(parsed, name, claimed)

@@ -11,7 +11,6 @@ Usage: python scripts/eval_meaning.py [--skip-import] [--half A|B] [-v]
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from collections import defaultdict
@@ -22,8 +21,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from eval_lookup import hit, setup_django  # noqa: E402
+from evalkit import labels  # noqa: E402
 
 SETS = ROOT / "scripts" / "eval"
+SEED = ROOT.parent / "shared" / "corpora" / "seed" / "docker-notes.md"
 
 
 def read_set(name: str) -> list[tuple[str, str, str, str]]:
@@ -39,18 +40,10 @@ def read_set(name: str) -> list[tuple[str, str, str, str]]:
 def label_map() -> dict[str, int]:
     from notes.models import Note
 
-    labels: dict[str, int] = {}
-    seed = Note.objects.filter(import_key__startswith="docker-notes.md#").order_by("pk")
-    for i, pk in enumerate(seed.values_list("pk", flat=True), start=1):
-        labels[f"d{i}"] = pk
-    for path in sorted((ROOT / "notes" / "starter").glob("*.md")):
-        title = re.search(r"^title:\s*(.+)$", path.read_text(encoding="utf-8"), re.M)
-        note = Note.objects.filter(title=title.group(1).strip().strip("\"'")).first() if title else None
-        if note:
-            labels["s" + path.name[:2]] = note.pk
+    found = labels(SEED)
     for key, pk in Note.objects.filter(import_key__startswith="tldr:").values_list("import_key", "pk"):
-        labels[key] = pk
-    return labels
+        found[key] = pk
+    return found
 
 
 def dense_only(q: str) -> list[int]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -31,6 +30,9 @@ from django.db import connection  # noqa: E402
 from notes.models import Note  # noqa: E402
 from search.queries import search  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "scripts"))
+from evalkit import labels  # noqa: E402
+
 SEED = ROOT.parent / "shared" / "corpora" / "seed" / "docker-notes.md"
 QUERIES = ROOT / "scripts" / "search-eval.tsv"
 
@@ -45,16 +47,7 @@ def load_queries() -> list[tuple[str, str, list[str]]]:
 
 
 def label_map() -> dict[str, int]:
-    labels: dict[str, int] = {}
-    seed = Note.objects.filter(import_key__startswith=SEED.name + "#").order_by("pk")
-    for i, note in enumerate(seed, start=1):
-        labels[f"d{i}"] = note.pk
-    for path in sorted((ROOT / "notes" / "starter").glob("*.md")):
-        title = re.search(r"^title:\s*(.+)$", path.read_text(encoding="utf-8"), re.M)
-        note = Note.objects.filter(title=title.group(1).strip().strip("\"'")).first() if title else None
-        if note:
-            labels["s" + path.name[:2]] = note.pk
-    return labels
+    return labels(SEED)
 
 
 def kb(q: str) -> list[int]:

@@ -22,6 +22,17 @@ def test_it_splits_a_long_file_into_one_note_per_section(fixtures_dir):
     assert all(list(n.tags.names()) == ["Kubernetes"] for n in Note.objects.all())
 
 
+def test_a_section_with_only_its_heading_is_not_a_note(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text("## スクリプト関連\n## 設定を渡す\n\n環境変数で渡す。\n\n## 空\n\n---\n")
+    report = import_paths([path], split=True)
+    assert list(Note.objects.values_list("title", flat=True)) == ["設定を渡す"]
+    assert [w for _, w in report.warnings] == [
+        "section 'スクリプト関連' has no text: not imported",
+        "section '空' has no text: not imported",
+    ]
+
+
 def test_it_does_not_duplicate_on_reimport(fixtures_dir):
     import_paths([fixtures_dir / "split" / "long.md"], split=True)
     ids = set(Note.objects.values_list("id", flat=True))
