@@ -145,11 +145,25 @@ def _spans(norm: str, query: Query) -> list[tuple[int, int]]:
             if not (alone and inside):
                 spans.append((start, _with_tail(norm, end, tails.get(needle, []))))
     words, code = _word_patterns(query)
-    if words:
-        blanked = _CJK_CHAR.sub(" ", norm)  # one character for one: the spans stay valid
-        spans.extend(m.span() for m in words.finditer(blanked))
+    blanked = _CJK_CHAR.sub(" ", norm) if words or code else norm  # one character for one
+    found_code: list[tuple[int, int]] = []
     if code:
-        spans.extend(m.span() for m in code.finditer(norm))
+        # In the blanked copy too: 「HOSTを0.0.0.0に」 has the token between kana.
+        found_code = sorted({m.span() for text in (norm, blanked) for m in code.finditer(text)})
+        spans.extend(found_code)
+    if words:
+        word_spans = [m.span() for m in words.finditer(blanked)]
+        if found_code:
+            # The parts of a code token the text has whole (the 0s of 0.0.0.0) are not marked
+            # elsewhere: 127.0.0.1 with two 0s marked says nothing about 0.0.0.0.
+            tokens = {norm[a:b] for a, b in found_code}
+            word_spans = [
+                (a, b)
+                for a, b in word_spans
+                if any(a >= ca and b <= cb for ca, cb in found_code)
+                or not any(norm[a:b] in token and norm[a:b] != token for token in tokens)
+            ]
+        spans.extend(word_spans)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:

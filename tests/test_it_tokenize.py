@@ -196,3 +196,12 @@ def test_a_snippet_shows_the_exact_token_before_pieces_of_others():
     text = "開発中は http://127.0.0.1:8000 で開く。" + "説明。" * 60 + "コンテナでは HOST を 0.0.0.0 にする。"
     out = highlight(text, parse_query("0.0.0.0"))
     assert "<mark>0.0.0.0</mark>" in out
+
+
+def test_a_code_token_between_kana_is_marked_whole_and_its_parts_not_elsewhere():
+    text = "開発中は http://127.0.0.1:3000 で開く。本番では HOST環境変数を0.0.0.0（すべてのアドレス）に設定する。"
+    out = highlight(text, parse_query("0.0.0.0"))
+    assert "<mark>0.0.0.0</mark>" in out
+    assert "127.0.0.1" in out  # no mark inside it
+    # Without the token itself, its parts still lead to the passage.
+    assert "<mark>0</mark>" in highlight("127.0.0.1 で待つ", parse_query("0.0.0.0"))
