@@ -271,6 +271,12 @@ def _tag_key(names) -> list[str]:
     return sorted(name.lower() for name in names)
 
 
+def _digest(title: str, body: str, tags, front_matter: str) -> str:
+    """What an import compares: a note's title, body, tags and front matter."""
+    text = "\0".join([title, body, "\0".join(_tag_key(tags)), front_matter])
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
 def _save(parsed: ParsedNote, report: Report, author) -> None:
     if len(parsed.body) > settings.KB_MAX_BODY_CHARS:
         raise BadFile(
@@ -291,20 +297,28 @@ def _save(parsed: ParsedNote, report: Report, author) -> None:
             )
     else:
         note = Note.objects.filter(import_key=parsed.import_key).first()
+    wanted = _digest(parsed.title, parsed.body, parsed.tags, parsed.front_matter)
     if note is None:
         note = Note(slug=parsed.slug or "", import_key=parsed.import_key, author=author)
         outcome = report.created
-    elif (note.title, note.body, _tag_key(note.tags.names()), note.front_matter) == (
-        parsed.title,
-        parsed.body,
-        _tag_key(parsed.tags),
-        parsed.front_matter,
-    ):
-        report.unchanged.append(parsed.title)
-        return
     else:
+        current = _digest(note.title, note.body, note.tags.names(), note.front_matter)
+        if current == wanted:
+            report.unchanged.append(parsed.title)
+            if note.imported != wanted:  # imported before kb kept the digest
+                Note.objects.filter(pk=note.pk).update(imported=wanted)
+            return
         outcome = report.updated
+        if note.imported and note.imported != current:
+            report.warnings.append(
+                (
+                    parsed.source or parsed.title,
+                    f"'{note.title}' was edited in kb since it was last imported; the file's text"
+                    f" replaced that edit, which stays in the note's history (/notes/{note.slug}/history/)",
+                )
+            )
     note.title, note.body, note.front_matter = parsed.title, parsed.body, parsed.front_matter
+    note.imported = wanted
     note.save_with_tags(
         parsed.tags,
         editor=author,

@@ -80,6 +80,9 @@ class Note(models.Model):
     # Front matter keys of an imported file that kb does not read (author, date …), as
     # YAML: an export writes them back, so a round trip loses nothing.
     front_matter = models.TextField(blank=True, default="", editable=False)
+    # What the last import wrote (a digest of title, body, tags and front matter): a re-import
+    # that finds something else knows the note was edited here since, and says so.
+    imported = models.CharField(max_length=32, blank=True, default="", editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes"
     )

@@ -33,6 +33,27 @@ def test_a_section_with_only_its_heading_is_not_a_note(tmp_path):
     ]
 
 
+def test_a_reimport_says_when_it_replaces_an_edit_made_in_kb(tmp_path, editor_client):
+    path = tmp_path / "notes.md"
+    path.write_text("## 起動\n\ndocker start で起動する。\n\n## 停止\n\ndocker stop で止める。\n")
+    import_paths([path], split=True)
+    note = Note.objects.get(title="起動")
+    editor_client.post(
+        f"/notes/{note.slug}/edit/",
+        {"title": "起動", "body": "docker start -a で起動する。\n", "tags": "", "base_revision": "1"},
+    )
+    assert "-a" in Note.objects.get(pk=note.pk).body
+    path.write_text("## 起動\n\ndocker start で起動する。\n\n## 停止\n\ndocker stop -t 5 で止める。\n")
+    report = import_paths([path], split=True)
+    assert sorted(report.updated) == ["停止", "起動"]
+    # Only the note edited here is named: 停止 changed in the file alone.
+    assert len(report.warnings) == 1
+    assert "'起動' was edited in kb since it was last imported" in report.warnings[0][1]
+    assert f"/notes/{note.slug}/history/" in report.warnings[0][1]
+    # Unchanged since: nothing to say.
+    assert import_paths([path], split=True).warnings == []
+
+
 def test_it_does_not_duplicate_on_reimport(fixtures_dir):
     import_paths([fixtures_dir / "split" / "long.md"], split=True)
     ids = set(Note.objects.values_list("id", flat=True))
