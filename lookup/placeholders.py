@@ -284,7 +284,8 @@ def shell_quote(value: str, quote: str = "") -> str:
     if quote == "'":
         return value.replace("'", "'\\''")
     if quote == '"':
-        return re.sub(r'([\\"$`])', r"\\\1", value)
+        # ! in "…" is history expansion for an interactive bash or zsh: out of the quotes for it.
+        return re.sub(r'([\\"$`])', r"\\\1", value).replace("!", "\"'!'\"")
     if value and _SHELL_SAFE_RE.fullmatch(value):
         return value
     return "'" + value.replace("'", "'\\''") + "'"

@@ -49,7 +49,8 @@ def test_lookup_works_without_javascript(browser, live_server, make_note):
 
 COPY_NOTE = (
     "- コンテナからファイルを取り出す:\n\n`docker cp {{container}}:{{path}} {{dest}}`\n\n"
-    "- ファイルを消す:\n\n`rm {{file}}`\n"
+    "- ファイルを消す:\n\n`rm {{file}}`\n\n"
+    '- 変更を記録する:\n\n`git commit -m "{{message}}"`\n'
 )
 
 
@@ -77,6 +78,13 @@ def test_copied_command_quotes_each_value_as_one_shell_word(page, make_note):
     result.locator("button.copy").click()
     expect(result.locator("button.copy")).to_have_class(re.compile(r"\bcopied\b"))
     assert page.evaluate("navigator.clipboard.readText()") == "rm 'x; rm -rf ~'"
+
+    # In "…" a ! would be history expansion for an interactive bash or zsh.
+    result = _result_for(page, "変更を記録する", "変更を記録する")
+    result.locator('input[data-ph="{{message}}"]').fill('release!v2 "ok"')
+    result.locator("button.copy").click()
+    expect(result.locator("button.copy")).to_have_class(re.compile(r"\bcopied\b"))
+    assert page.evaluate("navigator.clipboard.readText()") == 'git commit -m "release"\'!\'"v2 \\"ok\\""'
 
 
 def test_copy_with_an_empty_field_is_blocked_and_says_which(page, make_note):

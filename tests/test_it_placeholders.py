@@ -120,6 +120,7 @@ def test_placeholders_know_the_quotes_they_sit_in():
         ("ファイル.txt", "", "'ファイル.txt'"),
         ('say "hi" $HOME `id`', '"', 'say \\"hi\\" \\$HOME \\`id\\`'),
         ("it's", "'", "it'\\''s"),
+        ("release!v2", '"', "release\"'!'\"v2"),  # history expansion works inside "…"
     ],
 )
 def test_shell_quote(value, quote, expected):

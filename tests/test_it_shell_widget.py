@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -270,6 +271,61 @@ def test_typed_values_are_one_word_each_never_more_shell(shell_in_tmux, shell, t
     pane.wait_line(p.rstrip())
     # The shell runs in the test's working directory: an injected `touch` would land there.
     assert not (Path.cwd() / "pwned").exists() and not any(tmp_path.rglob("pwned"))
+
+
+def _grep_to_the_path_prompt(pane: Pane, pattern: str) -> None:
+    pane.type("文字列をディレクトリの中から再帰的に探したい")
+    pane.keys("C-g")
+    pane.wait_for("番号 (空欄で取り消し)")
+    pane.type("1")
+    pane.keys("Enter")
+    pane.wait_for("pattern (Enter で pattern)")
+    pane.type(pattern)
+    pane.keys("Enter")
+    pane.wait_for("path (Enter で path)")
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_an_extra_enter_or_the_rest_of_a_paste_never_runs_the_command(shell_in_tmux, shell, tmp_path):
+    pane = shell_in_tmux(shell, fzf=False)
+    p = pane.prompt
+    marker = tmp_path / f"ran-{shell}"
+    _grep_to_the_path_prompt(pane, "x")
+    # The answer, then at once a second Enter and a pasted line with its own Enter: all of
+    # it is in the terminal before the widget hands the line back.
+    pane.keys("d1", "Enter", "Enter", f"touch {marker}", "Enter")
+    pane.wait_line(f'{p}grep -rI "x" d1')
+    time.sleep(1)  # a shell that ran the line would have printed its next prompt by now
+    assert pane.line() == f'{p}grep -rI "x" d1'
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_backslashes_and_quotes_in_a_value_stay_one_word(shell_in_tmux, shell, tmp_path):
+    pane = shell_in_tmux(shell, fzf=False)
+    # The pattern goes in the template's "…", where bash would expand a ! from history.
+    _grep_to_the_path_prompt(pane, "release!v2")
+    pane.type("x\\'; touch pwned; #")  # x\'; touch pwned; #  as a bare word
+    pane.keys("Enter")
+    pane.wait(lambda s: "grep -rI" in pane.line(), what="the filled line")
+    pane.keys("Enter")  # run it: grep finds no such directory, and nothing else runs
+    screen = pane.wait_for("No such file or directory")
+    assert "event not found" not in screen
+    assert "x\\'; touch pwned; #: No such file or directory" in screen
+    assert not (Path.cwd() / "pwned").exists() and not any(tmp_path.rglob("pwned"))
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_backspace_over_kana_at_a_field_prompt_deletes_the_kana(shell_in_tmux, shell):
+    pane = shell_in_tmux(shell, fzf=False)
+    p = pane.prompt
+    pane.type("stty iutf8")  # as a UTF-8 terminal is set up
+    pane.keys("Enter")
+    pane.wait_line(p.rstrip())
+    _grep_to_the_path_prompt(pane, "x")
+    pane.type("ウェブ1")
+    pane.keys("BSpace", "BSpace", "Enter")
+    pane.wait_line(f"{p}grep -rI \"x\" 'ウェ'")
 
 
 @pytest.mark.parametrize("shell", SHELLS)

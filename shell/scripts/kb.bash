@@ -135,7 +135,9 @@ _kb_quote() {
     v=${v//\\/"\\\\"}
     v=${v//\"/"\\\""}
     v=${v//\$/"\\\$"}
-    _kb_q=${v//\`/"\\\`"}
+    v=${v//\`/"\\\`"}
+    # History expansion reads ! inside double quotes: leave them for a moment around it.
+    _kb_q=${v//!/\"\'!\'\"}
     ;;
   *)
     if [[ $v =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then _kb_q=$v; else _kb_q="'${v//\'/"$sq"}'"; fi
@@ -215,13 +217,23 @@ kb() {
 # The key: the words on the line are the question; the answer replaces the line.
 _kb_widget() {
   # Readline keeps the terminal raw (no echo, Enter is not a newline) while a
-  # bound command runs: give the prompts a normal terminal, then hand it back.
+  # bound command runs: give the prompts line editing and echo, then hand it back.
+  # Not `stty sane`: it turns iutf8 off, and Backspace then deletes one byte of a kana.
   local saved
   saved=$(stty -g </dev/tty 2>/dev/null)
-  stty sane </dev/tty 2>/dev/null
+  stty icanon echo echoe icrnl isig </dev/tty 2>/dev/null
   _kb_widget_line
+  _kb_drain
   if [[ -n $saved ]]; then stty "$saved" </dev/tty 2>/dev/null; fi
   return 0
+}
+
+# Whatever was typed or pasted past the last answer (a second Enter, the rest of a paste)
+# is dropped: left in the terminal, readline would read it after the inserted line and run
+# the command. Enter is the user's, once the line is there to read.
+# (With no minimum and no wait, cat reads what is pending and stops at the first empty read.)
+_kb_drain() {
+  stty -icanon -echo min 0 time 0 </dev/tty 2>/dev/null && cat </dev/tty >/dev/null 2>&1
 }
 
 _kb_widget_line() {

@@ -164,16 +164,19 @@ end
 # inside '…' or inside "…"). The lookup page's Copy button quotes for sh; fish reads
 # '…' and \' the same way, but inside "…" only \\, \" and \$ are escapes.
 function _kb_quote --argument-names v where
+    # Inside fish's single quotes \\ and \' are escapes (not sh's '\'' idiom): a value
+    # ending in a backslash, or with \' in it, must not close the quote early.
+    set -l sq (string replace -a -- '\\' '\\\\' $v | string replace -a -- "'" "\\'")
     switch $where
         case "'"
-            string replace -a -- "'" "'\\''" $v
+            printf '%s\n' $sq
         case '"'
             string replace -a -- '\\' '\\\\' $v | string replace -a -- '"' '\\"' | string replace -a -- '$' '\\$'
         case '*'
             if string match -qr '^[A-Za-z0-9_@%+=:,./-]+$' -- $v
                 printf '%s\n' $v
             else
-                printf "'%s'\n" (string replace -a -- "'" "'\\''" $v)
+                printf "'%s'\n" $sq
             end
     end
 end
@@ -269,16 +272,21 @@ function _kb_widget
     set -l q (commandline)
     # Start below the line being edited: fish leaves the cursor at its end.
     printf '\n' >/dev/tty
-    # fish keeps the terminal raw while a binding runs: give the prompts a
-    # normal terminal (echo, Enter ends the line), then hand it back.
+    # fish keeps the terminal raw while a binding runs: give the prompts line editing
+    # and echo (Enter ends the line), then hand it back. Not `stty sane`: it turns
+    # iutf8 off, and Backspace then deletes one byte of a kana.
     set -l saved (stty -g </dev/tty 2>/dev/null)
-    stty sane </dev/tty 2>/dev/null
+    stty icanon echo echoe icrnl isig </dev/tty 2>/dev/null
     if test -z (string trim -- "$q")
         _kb_ask $_kb_m_ask; and set q $_kb_ans
     end
     if test -n (string trim -- "$q"); and _kb_choose "$q"
         commandline -r -- $_kb_cmd
     end
+    # What was typed or pasted past the last answer (a second Enter, the rest of a paste)
+    # is dropped: fish would read it after the new line and run the command. With no
+    # minimum and no wait, cat reads what is pending and stops at the first empty read.
+    stty -icanon -echo min 0 time 0 </dev/tty 2>/dev/null; and cat </dev/tty >/dev/null 2>&1
     test -n "$saved"; and stty $saved </dev/tty 2>/dev/null
     commandline -f repaint
 end

@@ -143,7 +143,9 @@ _kb_quote() {
     v=${v//$bs/$bs$bs}
     v=${v//\"/$bs\"}
     v=${v//\$/$bs\$}
-    REPLY=${v//\`/$bs\`}
+    v=${v//\`/$bs\`}
+    # History expansion reads ! inside double quotes: leave them for a moment around it.
+    REPLY=${v//\!/\"\'\!\'\"}
     ;;
   (*)
     if [[ $v =~ '^[A-Za-z0-9_@%+=:,./-]+$' ]]; then REPLY=$v; else REPLY="'${v//\'/$sq}'"; fi
@@ -226,15 +228,20 @@ _kb_widget() {
   emulate -L zsh
   local q=$BUFFER saved
   zle -I
-  # zle keeps the terminal raw while a widget runs: give the prompts a
-  # normal terminal, then hand it back.
+  # zle keeps the terminal raw while a widget runs: give the prompts line editing
+  # and echo, then hand it back. Not `stty sane`: it turns iutf8 off, and Backspace
+  # then deletes one byte of a kana.
   saved=$(stty -g </dev/tty 2>/dev/null)
-  stty sane </dev/tty 2>/dev/null
+  stty icanon echo echoe icrnl isig </dev/tty 2>/dev/null
   if [[ -z ${q//[[:space:]]/} ]] && _kb_ask $_kb_m_ask; then q=$_kb_ans; fi
   if [[ -n ${q//[[:space:]]/} ]] && _kb_choose "$q"; then
     BUFFER=$_kb_cmd
     CURSOR=$#BUFFER
   fi
+  # What was typed or pasted past the last answer (a second Enter, the rest of a paste)
+  # is dropped: zle would read it after the new line and run the command. With no
+  # minimum and no wait, cat reads what is pending and stops at the first empty read.
+  stty -icanon -echo min 0 time 0 </dev/tty 2>/dev/null && cat </dev/tty >/dev/null 2>&1
   [[ -n $saved ]] && stty $saved </dev/tty 2>/dev/null
   # No reset-prompt: after `zle -I` zle redraws below what was printed, while
   # reset-prompt would draw over the last line of it.

@@ -9,7 +9,8 @@
 
   function quote(value, where) {
     if (where === "'") return value.replace(/'/g, "'\\''");
-    if (where === '"') return value.replace(/([\\"$`])/g, "\\$1");
+    // ! in "…" is history expansion for an interactive bash or zsh: out of the quotes for it.
+    if (where === '"') return value.replace(/([\\"$`])/g, "\\$1").replace(/!/g, "\"'!'\"");
     if (SAFE.test(value)) return value;
     return "'" + value.replace(/'/g, "'\\''") + "'";
   }
