@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from lookup import views
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("lookup/<int:pk>/delete/", views.entry_delete, name="lookup_entry_delete"),
     path("api/lookup", views.api_lookup, name="api_lookup"),
     path("q/<path:query>", views.plain_lookup, name="lookup_plain"),
+    # A query with a line break in it (q/a%0Ab), which <path:> does not match: still plain text.
+    re_path(r"^q/(?P<query>(?s:.+))$", views.plain_lookup),
     path("q/", views.plain_lookup, name="lookup_plain_usage"),
     path("q", views.plain_lookup),
     path("cheatsheet/<str:tag>/", views.cheatsheet, name="cheatsheet"),

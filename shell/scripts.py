@@ -11,6 +11,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 SCRIPTS = Path(__file__).parent / "scripts"
@@ -51,7 +52,13 @@ def _fish(value: str) -> str:
 
 
 def settings_block(shell: str, base_url: str) -> str:
-    values = {"default_url": base_url, "awk": awk_program(), **{f"m_{k}": v for k, v in messages().items()}}
+    values = {
+        "default_url": base_url,
+        # The language the script was fetched in: its lookups ask for answers in it too.
+        "lang": translation.get_language() or "ja",
+        "awk": awk_program(),
+        **{f"m_{k}": v for k, v in messages().items()},
+    }
     if shell == "fish":
         return "\n".join(f"set -g _kb_{name} {_fish(v)}" for name, v in values.items())
     return "\n".join(f"_kb_{name}={_sh(v)}" for name, v in values.items())

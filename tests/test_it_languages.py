@@ -148,3 +148,36 @@ def test_at_equal_relevance_the_viewers_language_comes_first(make_note):
     assert search("zzquux", semantic=False).ids == [en.pk, ja.pk]  # newest first, no viewer
     assert search("zzquux", semantic=False, language="ja").ids == [ja.pk, en.pk]
     assert search("zzquux", semantic=False, language="en").ids == [en.pk, ja.pk]
+
+
+def test_a_client_without_the_cookie_asks_for_english_with_lang(client, pages):
+    Entry.objects.all().delete()
+    Entry.objects.create(
+        tasks=["Ship a container"],
+        command="kbship go {{name}}",
+        note=pages["en"],
+        origin="tldr",
+        language="en",
+    )
+    Entry.objects.create(
+        tasks=["コンテナを出荷する"],
+        command="kbship go {{名前}}",
+        note=pages["ja"],
+        origin="tldr",
+        language="ja",
+    )
+    # curl and the shell widget send no cookie: Japanese first, English when asked.
+    assert client.get("/api/lookup", {"q": "kbship go"}).json()["results"][0]["task"] == "コンテナを出荷する"
+    english = client.get("/api/lookup", {"q": "kbship go", "lang": "en"}).json()["results"]
+    assert english[0]["task"] == "Ship a container"
+    text = client.get("/q/kbship+go", {"lang": "en"}).content.decode()
+    assert text.startswith("# Ship a container")
+    missing = client.get("/q/zzqqxx", {"lang": "en"})
+    assert missing.status_code == 404 and missing.content.decode().startswith("# Nothing found")
+
+
+def test_a_query_with_a_line_break_is_answered_in_plain_text(client, pages):
+    response = client.get("/q/zz%0Aqq")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode().startswith("# 見つかりません")

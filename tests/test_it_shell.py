@@ -84,6 +84,15 @@ def test_setup_page_fills_in_the_sites_url(reader_client, private):
     assert "http://testserver/shell/kb.zsh?lang=en" in english
 
 
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_a_script_fetched_in_english_asks_for_english_answers(client, shell):
+    english = client.get(f"/shell/kb.{shell}", {"lang": "en"}).content.decode()
+    japanese = client.get(f"/shell/kb.{shell}").content.decode()
+    assignment = "set -g _kb_lang 'en'" if shell == "fish" else "_kb_lang=en"
+    assert assignment in english and assignment.replace("en", "ja") in japanese
+    assert '--data "lang=$_kb_lang"' in english  # on every request it makes
+
+
 def test_lookup_page_links_to_the_setup_page(reader_client):
     assert 'href="/shell/"' in reader_client.get("/lookup/").content.decode()
 

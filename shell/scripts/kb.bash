@@ -43,7 +43,7 @@ _kb_get() {
   out=$(
     if [[ -n $_kb_token ]]; then printf 'header = "Authorization: Bearer %s"\n' "$_kb_token"; fi |
       curl -sS -K - -G --max-time "${KB_TIMEOUT:-10}" -H 'Accept: application/json' \
-        --data-urlencode "q=$2" --data "limit=${KB_LIMIT:-10}" -w '\n%{http_code}' "$_kb_url/$1" 2>/dev/null
+        --data-urlencode "q=$2" --data "limit=${KB_LIMIT:-10}" --data "lang=$_kb_lang" -w '\n%{http_code}' "$_kb_url/$1" 2>/dev/null
   )
   rc=$?
   status=${out##*$'\n'} out=${out%$'\n'*}

@@ -61,7 +61,7 @@ function _kb_get
         if test -n "$_kb_token"
             printf 'header = "Authorization: Bearer %s"\n' $_kb_token
         end | curl -sS -K - -G --max-time $KB_TIMEOUT -H 'Accept: application/json' \
-            --data-urlencode "q=$argv[2]" --data "limit=$KB_LIMIT" -w '\n%{http_code}' "$_kb_url/$argv[1]" 2>/dev/null)
+            --data-urlencode "q=$argv[2]" --data "limit=$KB_LIMIT" --data "lang=$_kb_lang" -w '\n%{http_code}' "$_kb_url/$argv[1]" 2>/dev/null)
     # curl writes 000 as the status when it reached nothing.
     set -l http $out[-1]
     set -e out[-1]
