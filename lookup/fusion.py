@@ -33,6 +33,9 @@ TEAM_BONUS = 0.08  # at full team usage, on the 0..1 scale
 TEAM_SATURATION = 20  # team entries of a tool at which it counts as fully "ours"
 LANGUAGE_BONUS = 0.03
 MAX_VECTOR_ONLY = 30
+# Spreads above the model's noise floor that an entry found by meaning alone needs when
+# another has every word of the query (as meaning alone needs with no word found at all).
+NEAR_BESIDE_FULL = 1.5
 UNASKED_DESTRUCTION = 0.0  # share of its meaning score a destructive command keeps (lookup.danger)
 # (it was 0.5: USE put 「kbのDBバックアップ取りたい」 at 0.97 from `pg_restore --clean`, and half of
 # that still beat the backup command, which has every word)
@@ -125,6 +128,12 @@ def fuse(
     vector_only = [c for c in candidates if c.lexical_rank is None and c.similarity is not None]
     vector_only.sort(key=lambda c: -(c.similarity or 0.0))
     if meaningful:
-        kept += [c for c in vector_only[:MAX_VECTOR_ONLY] if (c.similarity or 0.0) > floor]
+        # When some entry has every word, one found by meaning alone must also be clearly near
+        # on the model's own scale, not merely near the best neighbour: on the starter notes and
+        # a few tldr pages, 「コミットする」 had `git commit` by every word, and the nearest
+        # entry by meaning was a tmpfs mount (task "tmpfs") at 0.49, 1.3 spreads over the noise.
+        full = any(c.coverage >= 0.999 for c in candidates if c.lexical_rank is not None)
+        bar = min_similarity + NEAR_BESIDE_FULL * spread if full else -1.0
+        kept += [c for c in vector_only[:MAX_VECTOR_ONLY] if (c.similarity or 0.0) > max(floor, bar)]
     scored = {c.pk: score(c) for c in kept}
     return sorted(kept, key=lambda c: (not c.exact_task, -scored[c.pk]))

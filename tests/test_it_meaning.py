@@ -156,6 +156,32 @@ def test_lookup_prefers_the_teams_tool_at_equal_relevance():
     assert [c.pk for c in fuse_entries(candidates(), False, "en", {"docker": 40})] == [2, 1]
 
 
+def test_beside_an_entry_with_every_word_meaning_alone_must_be_clearly_near():
+    def candidates(similarity: float):
+        return [
+            Candidate(
+                1,
+                "git commit -m {{msg}}",
+                "git commit",
+                "ja",
+                lexical_rank=0,
+                lexical_score=2.0,
+                coverage=1.0,
+            ),
+            Candidate(
+                2, "docker run --mount type=tmpfs,dst=/x img", "docker run", "ja", similarity=similarity
+            ),
+        ]
+
+    # On USE's scale (noise floor 0.30, spread 0.15): 0.49 is near nothing in particular.
+    assert [
+        c.pk for c in fuse_entries(candidates(0.49), False, "ja", {}, spread=0.15, min_similarity=0.3)
+    ] == [1]
+    assert 2 in [
+        c.pk for c in fuse_entries(candidates(0.62), False, "ja", {}, spread=0.15, min_similarity=0.3)
+    ]
+
+
 @pytest.mark.django_db
 def test_a_page_counts_with_its_best_passage(make_note, monkeypatch):
     from vectors.search import Neighbour
