@@ -306,9 +306,17 @@ def shell_fill(template: str, values: dict[str, str]) -> str:
             out.append(seg.text)
         elif seg.kind == "choice":
             out.append(values.get(seg.raw) if values.get(seg.raw) in seg.choices else seg.text)
+        elif many(seg):
+            out.append(" ".join(shell_quote(word) for word in values[seg.raw].split()))
         else:
             out.append(shell_quote(values[seg.raw], seg.quote))
     return "".join(out)
+
+
+def many(seg: Segment) -> bool:
+    """A bare field for several values, as tldr writes it (`{{path/to/file1 path/to/file2 ...}}`):
+    each word typed into it is an argument of its own."""
+    return seg.kind == "field" and not seg.quote and seg.text.rstrip().endswith(("...", "…"))
 
 
 def shape(command: str) -> str:

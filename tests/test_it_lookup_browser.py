@@ -50,7 +50,8 @@ def test_lookup_works_without_javascript(browser, live_server, make_note):
 COPY_NOTE = (
     "- コンテナからファイルを取り出す:\n\n`docker cp {{container}}:{{path}} {{dest}}`\n\n"
     "- ファイルを消す:\n\n`rm {{file}}`\n\n"
-    '- 変更を記録する:\n\n`git commit -m "{{message}}"`\n'
+    '- 変更を記録する:\n\n`git commit -m "{{message}}"`\n\n'
+    "- ファイルをまとめて固める:\n\n`tar czf {{archive.tar.gz}} {{path/to/file1 path/to/file2 ...}}`\n"
 )
 
 
@@ -85,6 +86,12 @@ def test_copied_command_quotes_each_value_as_one_shell_word(page, make_note):
     result.locator("button.copy").click()
     expect(result.locator("button.copy")).to_have_class(re.compile(r"\bcopied\b"))
     assert page.evaluate("navigator.clipboard.readText()") == 'git commit -m "release"\'!\'"v2 \\"ok\\""'
+
+    # A field for several values: each word typed is an argument of its own.
+    result = _result_for(page, "ファイルをまとめて固める", "ファイルをまとめて固める")
+    result.locator('input[data-ph="{{archive.tar.gz}}"]').fill("out.tgz")
+    result.locator('input[data-ph="{{path/to/file1 path/to/file2 ...}}"]').fill("a.txt my.log")
+    assert result.locator("[data-command]").inner_text() == "tar czf out.tgz a.txt my.log"
 
 
 def test_copy_with_an_empty_field_is_blocked_and_says_which(page, make_note):

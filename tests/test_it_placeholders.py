@@ -169,3 +169,11 @@ def test_hostile_templates_parse_in_one_pass(hostile):
 def test_overlong_placeholders_are_text():
     assert kinds("echo {{" + "a" * 500 + "}}") == []
     assert kinds("echo {{" + "a" * 150 + "}}") == [("field", "a" * 150)]
+
+
+def test_a_field_for_several_values_takes_each_word_as_an_argument():
+    t = "tar czf {{archive.tar.gz}} {{path/to/file1 path/to/file2 ...}}"
+    values = {"{{archive.tar.gz}}": "out.tgz", "{{path/to/file1 path/to/file2 ...}}": "a.txt  b.txt ログ.txt"}
+    assert shell_fill(t, values) == "tar czf out.tgz a.txt b.txt 'ログ.txt'"
+    # In quotes it stays one word, as written.
+    assert shell_fill('echo "{{text1 text2 ...}}"', {"{{text1 text2 ...}}": "a b"}) == 'echo "a b"'

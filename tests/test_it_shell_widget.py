@@ -329,6 +329,27 @@ def test_backspace_over_kana_at_a_field_prompt_deletes_the_kana(shell_in_tmux, s
 
 
 @pytest.mark.parametrize("shell", SHELLS)
+def test_a_field_for_several_values_takes_each_word_as_an_argument(shell_in_tmux, shell):
+    Entry.objects.create(
+        tasks=["複数のファイルを一度に固める"],
+        command="kbtar czf {{path/to/file1 path/to/file2 ...}}",
+        origin="manual",
+        language="ja",
+    )
+    pane = shell_in_tmux(shell, fzf=False)
+    p = pane.prompt
+    pane.type("複数のファイルを一度に固めたい")
+    pane.keys("C-g")
+    pane.wait_for("番号 (空欄で取り消し)")
+    pane.type("1")
+    pane.keys("Enter")
+    pane.wait_for("path/to/file1 path/to/file2 ...")
+    pane.type("a.txt  b.txt ログ.txt")
+    pane.keys("Enter")
+    pane.wait_line(f"{p}kbtar czf a.txt b.txt 'ログ.txt'")
+
+
+@pytest.mark.parametrize("shell", SHELLS)
 def test_kb_in_a_pipe_prints_text_and_fails_with_one_line(shell_in_tmux, shell, tmp_path):
     pane = shell_in_tmux(shell, fzf=False)
     out = tmp_path / f"{shell}.out"

@@ -170,7 +170,13 @@ _kb_fill() {
       _kb_ask "$(printf "$_kb_m_field" "${f[4]}" "${f[4]}")" || return 1
       # Enter keeps the template's example as written; a typed value is quoted.
       val=${f[4]}
-      if [[ -n $_kb_ans ]]; then _kb_quote "$_kb_ans" "${f[5]}"; val=$_kb_q; fi
+      if [[ -n $_kb_ans && -z ${f[5]} && ( ${f[4]} == *... || ${f[4]} == *… ) ]]; then
+        # A field for several values (tldr's "file1 file2 ..."): each word is an argument.
+        local words w
+        read -r -a words <<<"$_kb_ans"
+        val=
+        for w in "${words[@]}"; do _kb_quote "$w" ""; val+=${val:+ }$_kb_q; done
+      elif [[ -n $_kb_ans ]]; then _kb_quote "$_kb_ans" "${f[5]}"; val=$_kb_q; fi
     fi
     cmd=${cmd//"${f[3]}"/"$val"}
   done

@@ -212,7 +212,16 @@ function _kb_fill
             _kb_ask (printf $_kb_m_field $p[5] $p[5]); or return 1
             # Enter keeps the template's example as written; a typed value is quoted.
             set val $p[5]
-            test -n "$_kb_ans"; and set val (_kb_quote $_kb_ans "$p[6]")
+            if test -n "$_kb_ans"; and test -z "$p[6]"; and string match -qr '(\.\.\.|…)$' -- $p[5]
+                # A field for several values (tldr's "file1 file2 ..."): each word is an argument.
+                set -l words
+                for w in (string split -n ' ' -- $_kb_ans)
+                    set -a words (_kb_quote $w '')
+                end
+                set val (string join ' ' -- $words)
+            else if test -n "$_kb_ans"
+                set val (_kb_quote $_kb_ans "$p[6]")
+            end
         end
         set cmd (string replace -a -- $p[4] $val $cmd)
     end

@@ -179,7 +179,12 @@ _kb_fill() {
       _kb_ask "$(printf $_kb_m_field $reply[5] $reply[5])" || return 1
       # Enter keeps the template's example as written; a typed value is quoted.
       val=$reply[5]
-      if [[ -n $_kb_ans ]]; then _kb_quote $_kb_ans "$reply[6]"; val=$REPLY; fi
+      if [[ -n $_kb_ans && -z $reply[6] && ( $reply[5] == *... || $reply[5] == *… ) ]]; then
+        # A field for several values (tldr's "file1 file2 ..."): each word is an argument.
+        local w
+        val=
+        for w in ${=_kb_ans}; do _kb_quote $w ""; val+=${val:+ }$REPLY; done
+      elif [[ -n $_kb_ans ]]; then _kb_quote $_kb_ans "$reply[6]"; val=$REPLY; fi
     fi
     cmd=${cmd//"$reply[4]"/$val}
   done

@@ -48,6 +48,10 @@
         if (missing.indexOf(s.raw) < 0) missing.push(s.raw);
         return label(s);
       }
+      // A field for several values (tldr's "file1 file2 ..."): each word is an argument.
+      if (!s.quote && /(\.\.\.|…)\s*$/.test(s.text)) {
+        return v.split(/\s+/).filter(Boolean).map(function (w) { return quote(w, ""); }).join(" ");
+      }
       return quote(v, s.quote || "");
     }).join("");
     return { text: text, missing: missing };
