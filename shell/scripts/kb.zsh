@@ -93,9 +93,9 @@ _kb_list() {
   local line reply
   for line in $_kb_E; do
     _kb_split $line
-    printf '%2d) %s%s\n' $reply[2] $reply[5] "${${reply[3]:#1}:+ [!]}"
-    printf '    %s%s\n' $reply[6] "${reply[7]:+ — $reply[7]}"
-    if [[ -n $1 && -n $reply[8] ]]; then printf '    %s\n' $reply[8]; fi
+    printf '%2d) %s%s\n' "$reply[2]" "$reply[5]" "${${reply[3]:#1}:+ [!]}"
+    printf '    %s%s\n' "$reply[6]" "${reply[7]:+ — $reply[7]}"
+    if [[ -n $1 && -n $reply[8] ]]; then printf '    %s\n' "$reply[8]"; fi
   done
 }
 
@@ -114,7 +114,8 @@ _kb_menu() {
     pick=$(
       for line in $_kb_E; do
         _kb_split $line
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' $reply[2] $reply[5] $reply[6] $reply[7] $reply[8] $reply[9]
+        # Quoted: zsh drops an empty unquoted word, and every column after it would shift.
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$reply[2]" "$reply[5]" "$reply[6]" "$reply[7]" "$reply[8]" "$reply[9]"
       done | SHELL=/bin/sh fzf --delimiter='\t' --with-nth=2,3 --no-sort --layout=reverse \
         --height=60% --prompt='kb> ' --preview-window=down:6:wrap \
         --preview='printf "%s\n%s\n%s  %s\n" {3} {6} {4} {5}'
