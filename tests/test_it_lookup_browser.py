@@ -94,6 +94,20 @@ def test_copied_command_quotes_each_value_as_one_shell_word(page, make_note):
     assert result.locator("[data-command]").inner_text() == "tar czf out.tgz a.txt my.log"
 
 
+def test_the_keyboard_fills_the_fields_before_it_reaches_copy(page, make_note):
+    make_note(title="コピー", body=COPY_NOTE)
+    result = _result_for(page, "コンテナからファイルを取り出す", "コンテナからファイルを取り出す")
+    result.locator('input[data-ph="{{container}}"]').focus()
+    for _ in range(2):
+        page.keyboard.press("Tab")
+    expect(result.locator('input[data-ph="{{dest}}"]')).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(result.locator("button.copy")).to_be_focused()
+    # The button says which command it copies.
+    described = result.locator("button.copy").get_attribute("aria-describedby")
+    assert result.locator(f"#{described}").inner_text() == "docker cp <container>:<path> <dest>"
+
+
 def test_copy_with_an_empty_field_is_blocked_and_says_which(page, make_note):
     make_note(title="コピー", body=COPY_NOTE)
     result = _result_for(page, "コンテナからファイルを取り出す", "コンテナからファイルを取り出す")
