@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.access import read_required
+from lookup import placeholders
 from shell import scripts
 
 
@@ -52,7 +53,8 @@ def transcript() -> str:
             "$ " + _("delete a stopped container") + "      ← Ctrl-G",
             " 1) docker container prune",
             "    " + _("Delete all stopped containers") + " — " + _("Cleaning up Docker"),
-            " 2) docker rm {{[-f|--force]}} {{container}}",
+            # As the menu shows a command: tldr's fields and choices readable.
+            " 2) " + placeholders.readable("docker rm {{[-f|--force]}} {{container}}"),
             "    " + _("Delete a stopped container") + " — " + _("Cleaning up Docker"),
             m["pick"] + "2",
             "  1) -f  2) --force",

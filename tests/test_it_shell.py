@@ -78,6 +78,7 @@ def test_setup_page_fills_in_the_sites_url(reader_client, private):
     assert "KB_URL=http://testserver" in html
     # The transcript uses the scripts' own prompts.
     assert "番号 (空欄で取り消し): 2" in html and "$ docker rm --force web-1" in html
+    assert " 2) docker rm -f &lt;container&gt;" in html  # as the menu shows a command
     reader_client.cookies["django_language"] = "en"
     english = reader_client.get("/shell/").content.decode()
     assert "kb in your shell" in english and "Number (empty to cancel): 2" in english
