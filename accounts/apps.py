@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def ensure_roles(**kwargs) -> None:
@@ -18,6 +19,7 @@ def ensure_roles(**kwargs) -> None:
 
 class AccountsConfig(AppConfig):
     name = "accounts"
+    verbose_name = _("Accounts")
 
     def ready(self) -> None:
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="accounts.ensure_roles")

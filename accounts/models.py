@@ -42,6 +42,8 @@ class ApiToken(models.Model):
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
         constraints = [
             # ApiTokenQuerySet.for_raw() finds a token by its hash on every API call.

@@ -31,6 +31,8 @@ class AuditEvent(models.Model):
     objects = AuditQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-at", "-pk"]
         indexes = [
             # The audit list (newest first) and the retention purge (at < cutoff).

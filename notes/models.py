@@ -92,6 +92,8 @@ class Note(models.Model):
     objects = NoteQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
         ordering = ["-updated_at"]
         constraints = [
             # Note URLs and re-imports look notes up by slug.

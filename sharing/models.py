@@ -45,6 +45,8 @@ class ShareLink(models.Model):
     objects = ShareLinkQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
         ordering = ["-created_at"]
         constraints = [
             # ShareLinkQuerySet.for_token(): every shared page view finds its link by token.

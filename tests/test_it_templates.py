@@ -60,3 +60,13 @@ def test_only_template_notes_can_be_used(editor_client, templates, make_note):
 def test_starter_notes_on_an_empty_database_include_the_templates():
     call_command("load_starter_notes")
     assert Note.objects.tagged("template").count() == 3
+
+
+def test_the_admin_names_every_model_in_the_interface_language(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+    for name in ("ノート", "配信", "API トークン", "共有リンク", "監査ログ", "こうしたい時のコマンド検索"):
+        assert name in html, name
+    assert "Deliverys" not in html and "Api tokens" not in html
+    admin_client.cookies["django_language"] = "en"
+    english = admin_client.get("/admin/").content.decode()
+    assert "Deliveries" in english and "API tokens" in english and "Share links" in english

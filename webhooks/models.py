@@ -39,6 +39,8 @@ class Webhook(models.Model):
     objects = WebhookQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="webhook_name_not_empty"),
@@ -79,6 +81,8 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         ordering = ["-created_at", "-pk"]
         indexes = [
             # The worker's claim: pending rows whose time has come (webhooks.worker.CLAIM).
