@@ -138,6 +138,14 @@ class Note(models.Model):
         """The language of an imported reference page (its badge); '' for the team's notes."""
         return reference_language(self.import_key)
 
+    @property
+    def reference_platform(self) -> str:
+        """'tldr:en/linux/sed' -> 'linux': tldr's platform folder; '' for the team's notes."""
+        if not self.reference_language:
+            return ""
+        parts = self.import_key.removeprefix(REFERENCE_KEY_PREFIX).split("/")
+        return parts[1] if len(parts) > 2 else ""
+
     def render(self) -> None:
         rendered = markdown.render(self.body, self.title)
         self.body_html, self.toc_html = rendered.html, rendered.toc

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import unquote
 
 import pytest
@@ -161,6 +162,24 @@ def test_a_cheatsheet_answers_to_the_tag_pages_address(client, make_note):
     assert response.status_code == 302
     page = client.get(unquote(response["Location"])).content.decode()
     assert "git status" in page and "<h1>Git チートシート" in page
+
+
+def test_a_cheatsheet_says_which_platform_and_language_each_tldr_page_is(client, make_note):
+    for n, key in enumerate(("tldr:en/common/kbsed", "tldr:en/linux/kbsed", "tldr:ja/common/kbsed")):
+        make_note(
+            title="kbsed",
+            body=f"# kbsed\n\n> Edit text.\n\n- Replace text:\n\n`kbsed -{n} 's/a/b/' {{{{file}}}}`\n",
+            tags=["kbtext"],
+            import_key=key,
+        )
+    page = client.get("/cheatsheet/kbtext/").content.decode()
+    headings = re.findall(r"<h2>(.*?)</h2>", page, re.S)
+    shown = sorted(re.sub(r"<[^>]+>|\s+", " ", h).split("kbsed", 1)[1].split() for h in headings)
+    assert shown == [
+        ["tldr", "·", "EN", "common"],
+        ["tldr", "·", "EN", "linux"],
+        ["tldr", "·", "JA", "common"],
+    ]
 
 
 def test_note_page_lists_its_commands(client, notes):
