@@ -66,7 +66,7 @@ def team_tools() -> dict[str, int]:
 
 
 def subcommands() -> dict[str, frozenset[str]]:
-    """Each tool's subcommands among all entries (`docker` → run, exec, ps, …).
+    """Each tool the entries run, with its subcommands (`docker` → run, exec, ps, …; `ls` → none).
 
     One pass over the distinct command keys (about 7 ms on all of tldr), kept five minutes:
     asking per lookup for the tools at hand scanned the table each time (5 ms).
@@ -81,8 +81,8 @@ def subcommands() -> dict[str, frozenset[str]]:
         for (key,) in cur.fetchall():
             tool, _, rest = key.partition(" ")
             sub = rest.split(" ", 1)[0]
-            if tool and sub:
-                found.setdefault(tool, set()).add(sub)
+            if tool:
+                found.setdefault(tool, set()).update([sub] if sub else [])
     _subcommands = (now, {tool: frozenset(subs) for tool, subs in found.items()})
     return _subcommands[1]
 

@@ -25,10 +25,9 @@ import re
 from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
 
-from kb.replica import read_connection
 from lookup import placeholders, presets
 from lookup.fusion import Row
-from lookup.meaning import ASKED_AHEAD, with_meaning, with_team_twins
+from lookup.meaning import ASKED_AHEAD, subcommands, with_meaning, with_team_twins
 from search.parse import STOP_WORDS_EN, Query, Term, parse_query, whole_words
 from search.tokenize import normalize
 from search.wordforms import forms
@@ -134,13 +133,7 @@ def spelled(q: str, query: Query) -> tuple[str, Query]:
         return q, query
     fixes, rare = word_fixes(query)
     if rare:
-        with read_connection().cursor() as cur:
-            cur.execute(
-                "SELECT DISTINCT split_part(command_key, ' ', 1) FROM lookup_entry"
-                " WHERE split_part(command_key, ' ', 1) = ANY(%s)",
-                [list(rare.values())],
-            )
-            tools = {r[0] for r in cur.fetchall()}
+        tools = subcommands()  # every tool the entries run, cached: no scan per lookup
         fixes.update({w: fix for w, fix in rare.items() if fix in tools})
     if not fixes:
         return q, query

@@ -40,7 +40,10 @@ def present(entry: Entry) -> dict:
     preset = getattr(entry, "preset", {})
     return {
         "entry": entry,
-        "segments_json": json.dumps([s.as_dict() for s in segments], ensure_ascii=False),
+        # "many": a field for several values, each word an argument (placeholders.many).
+        "segments_json": json.dumps(
+            [{**s.as_dict(), "many": placeholders.many(s)} for s in segments], ensure_ascii=False
+        ),
         "fields": [(f, preset.get(f.raw, "")) for f in placeholders.fields(entry.command)],
         "filled": placeholders.readable(entry.command, preset),
     }

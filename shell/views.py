@@ -19,10 +19,8 @@ def script(request: HttpRequest, shell: str) -> HttpResponse:
     the same code for everyone and holds nothing but this site's address."""
     if shell not in scripts.SHELLS:
         raise Http404
-    # curl sends no language cookie: Japanese unless ?lang=en asks otherwise.
-    lang = "en" if request.GET.get("lang") == "en" else translation.get_language()
-    with translation.override(lang):
-        body = scripts.render(shell, _base_url(request))
+    # curl sends no language cookie: Japanese unless ?lang=en asks otherwise (kb.locale).
+    body = scripts.render(shell, _base_url(request))
     response = HttpResponse(body, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="kb.{shell}"'
     return response

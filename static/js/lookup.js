@@ -48,8 +48,9 @@
         if (missing.indexOf(s.raw) < 0) missing.push(s.raw);
         return label(s);
       }
-      // A field for several values (tldr's "file1 file2 ..."): each word is an argument.
-      if (!s.quote && /(\.\.\.|…)\s*$/.test(s.text)) {
+      // A field for several values (tldr's "file1 file2 ...", lookup/placeholders.many):
+      // each word is an argument.
+      if (s.many) {
         return v.split(/\s+/).filter(Boolean).map(function (w) { return quote(w, ""); }).join(" ");
       }
       return quote(v, s.quote || "");
