@@ -255,15 +255,7 @@ def test_kb_command_puts_the_choice_on_the_next_prompt(shell_in_tmux, shell):
 def test_typed_values_are_one_word_each_never_more_shell(shell_in_tmux, shell, tmp_path):
     pane = shell_in_tmux(shell, fzf=False)
     p = pane.prompt
-    pane.type("文字列をディレクトリの中から再帰的に探したい")
-    pane.keys("C-g")
-    pane.wait_for("番号 (空欄で取り消し)")
-    pane.type("1")
-    pane.keys("Enter")
-    pane.wait_for("pattern (Enter で pattern)")
-    pane.type('it\'s "x" $HOME')  # inside the template's "…"
-    pane.keys("Enter")
-    pane.wait_for("path (Enter で path)")
+    _grep_to_the_path_prompt(pane, 'it\'s "x" $HOME')  # inside the template's "…"
     pane.type("dir with space; touch pwned")  # a bare word
     pane.keys("Enter")
     pane.wait_line(f"""{p}grep -rI "it's \\"x\\" \\$HOME" 'dir with space; touch pwned'""")
